@@ -1,0 +1,181 @@
+"""Build the documentation site into `_docs/`, and `README.md` from `nbs/index.ipynb`, without Quarto.
+
+1. Execute every notebook (a copy: `nbs/` is never written) with nbconvert, so pages show real outputs and plots.
+2. Run nbdev's own docs processors on the executed copies: they drop `#| hide` and exported cells, turn the title
+   cell into front matter and add an API entry (`show_doc`: signature and documentation) for every public name.
+3. Render each processed notebook to HTML with nbconvert and `tools/docs_template` (JupyterLab's layout plus a
+   sidebar), into `_docs/`, named as Quarto would name it (`nbs/10_nn_linear.ipynb` -> `_docs/nn_linear.html`).
+4. Render the processed index to Markdown as `README.md`.
+
+Run from anywhere: python tools/build_docs.py [--jobs N]
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NBS = ROOT / "nbs"
+DOCS = ROOT / "_docs"
+TEMPLATE = Path(__file__).resolve().parent / "docs_template"
+SECTIONS = [("", lambda rel: rel.parent == Path(".") and not rel.name[0].isdigit()),
+            ("Library", lambda rel: rel.parent == Path(".") and rel.name[0].isdigit()),
+            ("Examples", lambda rel: rel.parts[0] == "examples")]
+
+
+def notebooks():
+    "Every notebook nbdev would test, as paths relative to nbs/, index first, then in file order."
+    found = [p.relative_to(NBS) for p in NBS.rglob("*.ipynb")
+             if not any(part.startswith(("_", ".")) for part in p.relative_to(NBS).parts)
+             and ".ipynb_checkpoints" not in p.parts]
+    return sorted(found, key=lambda rel: (rel.name != "index.ipynb", len(rel.parts), str(rel)))
+
+
+def page_name(rel: Path) -> Path:
+    "Quarto's output name: numeric prefixes dropped, .html."
+    return rel.with_name(re.sub(r"^\d+_", "", rel.stem) + ".html")
+
+
+def execute(rel: Path, out_dir: str) -> str:
+    from nbconvert.preprocessors import ExecutePreprocessor
+    nb = nbformat.read(NBS / rel, as_version=4)
+    ExecutePreprocessor(timeout=900, kernel_name="python3").preprocess(nb, {"metadata": {"path": str((NBS / rel).parent)}})
+    dst = Path(out_dir) / rel
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, dst)
+    return str(rel)
+
+
+def process(rel: Path, executed_dir: str, out_dir: str) -> str:
+    os.chdir(ROOT)  # nbdev reads settings.ini from here
+    from nbdev.processors import FilterDefaults
+    from nbdev.serve_drv import exec_nb
+    dst = Path(out_dir) / rel
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    exec_nb(Path(executed_dir) / rel, dst, FilterDefaults)
+    return str(rel)
+
+
+def front_matter(nb):
+    "Title and description from the raw front-matter cell that nbdev writes, which is then removed."
+    if nb.cells and nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---"):
+        meta = yaml.safe_load(nb.cells[0].source.strip().strip("-")) or {}
+        nb.cells = nb.cells[1:]
+        return meta.get("title", ""), meta.get("description", "")
+    return "", ""
+
+
+def tidy(nb):
+    "Honour the directives Quarto would (`echo: false`), and drop directive lines from the code shown."
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("<!-- WARNING"):
+            continue
+        if cell.cell_type == "code":
+            lines = cell.source.splitlines()
+            directives = [l for l in lines if l.startswith("#|")]
+            if any(re.match(r"#\|\s*echo:\s*false", d) for d in directives):
+                cell.metadata.setdefault("tags", []).append("remove_input")
+            cell.source = "\n".join(l for l in lines if not l.startswith("#|")).strip("\n")
+            if not cell.source and not cell.get("outputs"):
+                continue
+        cells.append(cell)
+    nb.cells = cells
+
+
+def local_links(html: str, depth: int) -> str:
+    "nbdev links names to the published site; point those links at the local pages instead."
+    from nbdev.config import get_config
+    cfg = get_config()
+    published = (cfg.doc_host.rstrip("/") + "/" + cfg.doc_baseurl.strip("/")).rstrip("/") + "/"
+    return html.replace(published, "../" * depth)
+
+
+def render(processed_dir: Path, pages):
+    from nbconvert import HTMLExporter, MarkdownExporter
+    from traitlets.config import Config
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    html_exporter = HTMLExporter(config=config, extra_template_basedirs=[str(TEMPLATE.parent)],
+                                 template_name=TEMPLATE.name)
+    titles = {}
+    notebooks_by_rel = {}
+    for rel in pages:
+        nb = nbformat.read(processed_dir / rel, as_version=4)
+        title, description = front_matter(nb)
+        tidy(nb)
+        titles[rel] = title or rel.stem
+        notebooks_by_rel[rel] = (nb, title, description)
+    sections = []
+    for name, belongs in SECTIONS:
+        members = [rel for rel in pages if belongs(rel)]
+        if members:
+            sections.append({"name": name, "pages": [{"href": page_name(r).as_posix(), "title": titles[r]} for r in members]})
+    DOCS.mkdir(exist_ok=True)
+    for rel, (nb, title, description) in notebooks_by_rel.items():
+        depth = len(rel.parts) - 1
+        resources = {"eqx_sections": sections, "eqx_page": page_name(rel).as_posix(), "eqx_root": "../" * depth,
+                     "eqx_title": title, "eqx_description": description, "eqx_source": rel.as_posix()}
+        html, _ = html_exporter.from_notebook_node(nb, resources=resources)
+        target = DOCS / page_name(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(local_links(html, depth), encoding="utf-8")
+        print(f"  {target.relative_to(ROOT)}")
+    index_nb, title, description = notebooks_by_rel[Path("index.ipynb")]
+    markdown_config = Config()
+    markdown_config.TagRemovePreprocessor.enabled = True
+    markdown_config.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
+    body, _ = MarkdownExporter(config=markdown_config).from_notebook_node(index_nb)
+    readme = f"# {title}\n\n> {description}\n\n" + re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+    (ROOT / "README.md").write_text(readme, encoding="utf-8")
+    print("  README.md")
+
+
+def run_step(step: str, rel: Path, *dirs: str) -> str:
+    "Run one step for one notebook in a fresh Python process, so notebooks cannot affect each other."
+    result = subprocess.run([sys.executable, __file__, "--step", step, str(rel), *dirs], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{step} failed for nbs/{rel}:\n{result.stdout}\n{result.stderr}")
+    return str(rel)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)  # internal: one step for one notebook
+    args = parser.parse_args()
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    os.chdir(ROOT)
+    if args.step:
+        step, rel, *dirs = args.step
+        {"execute": execute, "process": process}[step](Path(rel), *dirs)
+        return 0
+    pages = notebooks()
+    with tempfile.TemporaryDirectory() as executed, tempfile.TemporaryDirectory() as processed:
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            print(f"executing {len(pages)} notebooks")
+            for done in pool.map(lambda rel: run_step("execute", rel, executed), pages):
+                print(f"  {done}")
+            print("processing with nbdev")
+            list(pool.map(lambda rel: run_step("process", rel, executed, processed), pages))
+        print("rendering")
+        if DOCS.exists():
+            shutil.rmtree(DOCS)
+        render(Path(processed), pages)
+    print(f"site: {DOCS / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
