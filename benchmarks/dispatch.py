@@ -77,11 +77,6 @@ def steady_state(label, depth, width, batch, number):
     for f in (lambda: forward(model, x), lambda: base_forward(leaves, x),
               lambda: step(model, x, y), lambda: base_step(leaves, x, y)):
         jax.block_until_ready(f())
-    # Both sides dispatch asynchronously; block once per round so queued work does not leak into the next timing.
-    def timed(fn):
-        def run():
-            fn()
-        return run
     ratio, a, b = alternate(lambda: forward(model, x), lambda: base_forward(leaves, x), rounds=ROUNDS, number=number)
     jax.block_until_ready(forward(model, x))
     row(f"{label} forward", ratio, a, b, target=1.2)

@@ -8,6 +8,7 @@ __all__ = ['field', 'Module']
 # %% ../nbs/00_module.ipynb #02db75d2
 import abc
 import dataclasses
+import inspect
 import types
 from typing import Any, Callable
 
@@ -198,6 +199,17 @@ def _post_init(self, info):
         check(self)
 
 # %% ../nbs/00_module.ipynb #8309d99a
+class _Signature:
+    def __get__(self, instance, owner):
+        if instance is None:
+            signature = inspect.signature(owner.__init__)
+            return signature.replace(parameters=list(signature.parameters.values())[1:])
+        call = type(instance).__dict__.get("__call__") or getattr(type(instance), "__call__", None)
+        if call is None or call is object.__call__:
+            raise AttributeError("__signature__")
+        return inspect.signature(call.__get__(instance, type(instance)))
+
+# %% ../nbs/00_module.ipynb #4b6c8630
 class Module(metaclass=_ModuleMeta):
     """Base class of every model and layer: a frozen dataclass that is also a JAX PyTree.
 
@@ -239,6 +251,8 @@ class Module(metaclass=_ModuleMeta):
     def __repr__(self):
         return _pformat(self)
 
+    __signature__ = _Signature()
+
 
 def _hash_part(leaf):
     if isinstance(leaf, (jax.Array, np.ndarray)):
@@ -250,7 +264,7 @@ type.__setattr__(Module, _UNFLATTEN, _MARKER)  # read by JAX's flatten as the ex
 type.__setattr__(Module, "_eqx_info", _class_info(dataclasses.dataclass(type("_Empty", (), {})), False))
 _register_pytree(Module, [], [])
 
-# %% ../nbs/00_module.ipynb #7260dbc7
+# %% ../nbs/00_module.ipynb #e4d91d45
 _SHORT_DTYPES = {"float": "f", "int": "i", "uint": "u", "complex": "c", "bfloat": "bf"}
 
 

@@ -484,7 +484,7 @@ def _unhashable_error(wrapper, args, kwargs):
                 "filter_fn/filter_tree return True for it), or make it hashable (a tuple instead of a list, say).")
     return TypeError("jitf: a static leaf is not hashable. Filter it as traced, or make it hashable.")
 
-# %% ../nbs/02_transforms.ipynb #2451283f
+# %% ../nbs/02_transforms.ipynb #52bee0ae
 _GRAD_OPTIONS = ("argnums", "has_aux", "holomorphic", "allow_int")
 
 
@@ -544,7 +544,7 @@ def value_and_grad_f(fun: Callable, *, filter_fn: Callable[[Any], bool] | None =
     """Like `gradf`, but returns `(value, gradient)`, or `((value, aux), gradient)` with `has_aux=True`."""
     return _make_grad("value_and_grad_f", fun, filter_fn, filter_tree, grad_kwargs, value=True)
 
-# %% ../nbs/02_transforms.ipynb #52bee0ae
+# %% ../nbs/02_transforms.ipynb #0f77c221
 class _GradWrapper(_Wrapper):
     def __call__(self, *args, **kwargs):
         config = self.config
@@ -597,7 +597,7 @@ def _check_differentiable(config, i, arg, leaves, mask):
                 "floating-point or complex arrays and Python floats can be differentiated. Make the filter return "
                 "False for it (is_inexact_array does).")
 
-# %% ../nbs/02_transforms.ipynb #63eae254
+# %% ../nbs/02_transforms.ipynb #6105db9d
 def filter_jit(fun: Callable, **jit_kwargs):
     "JIT-compile `fun`, tracing every array leaf of its inputs (and of `fun`) and holding every other leaf static."
     return jitf(fun, filter_fn=is_array, **jit_kwargs)
@@ -612,7 +612,7 @@ def filter_value_and_grad(fun: Callable, *, has_aux: bool = False):
     "Like `filter_grad`, returning `(value, gradient)` (or `((value, aux), gradient)` with `has_aux=True`)."
     return value_and_grad_f(fun, filter_fn=is_inexact_array, has_aux=has_aux)
 
-# %% ../nbs/02_transforms.ipynb #6590ec1d
+# %% ../nbs/02_transforms.ipynb #cc0a38b7
 class _VmapConfig(_Config):
     pass
 

@@ -10,6 +10,7 @@
 Run from anywhere: python tools/build_docs.py [--jobs N]
 """
 import argparse
+import html
 import concurrent.futures
 import os
 import re
@@ -91,12 +92,17 @@ def tidy(nb):
     nb.cells = cells
 
 
-def local_links(html: str, depth: int) -> str:
+def inline(text: str) -> str:
+    "Titles and descriptions are Markdown on one line: escape them and render `code`."
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
+
+
+def local_links(page: str, depth: int) -> str:
     "nbdev links names to the published site; point those links at the local pages instead."
     from nbdev.config import get_config
     cfg = get_config()
     published = (cfg.doc_host.rstrip("/") + "/" + cfg.doc_baseurl.strip("/")).rstrip("/") + "/"
-    return html.replace(published, "../" * depth)
+    return page.replace(published, "../" * depth)
 
 
 def render(processed_dir: Path, pages):
@@ -115,7 +121,7 @@ def render(processed_dir: Path, pages):
         nb = nbformat.read(processed_dir / rel, as_version=4)
         title, description = front_matter(nb)
         tidy(nb)
-        titles[rel] = title or rel.stem
+        titles[rel] = inline(title or rel.stem)
         notebooks_by_rel[rel] = (nb, title, description)
     sections = []
     for name, belongs in SECTIONS:
@@ -126,11 +132,11 @@ def render(processed_dir: Path, pages):
     for rel, (nb, title, description) in notebooks_by_rel.items():
         depth = len(rel.parts) - 1
         resources = {"eqx_sections": sections, "eqx_page": page_name(rel).as_posix(), "eqx_root": "../" * depth,
-                     "eqx_title": title, "eqx_description": description, "eqx_source": rel.as_posix()}
-        html, _ = html_exporter.from_notebook_node(nb, resources=resources)
+                     "eqx_title": inline(title), "eqx_description": inline(description), "eqx_source": rel.as_posix()}
+        page, _ = html_exporter.from_notebook_node(nb, resources=resources)
         target = DOCS / page_name(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(local_links(html, depth), encoding="utf-8")
+        target.write_text(local_links(page, depth), encoding="utf-8")
         print(f"  {target.relative_to(ROOT)}")
     index_nb, title, description = notebooks_by_rel[Path("index.ipynb")]
     markdown_config = Config()

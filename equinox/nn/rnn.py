@@ -7,7 +7,7 @@ __all__ = ['GRUCell', 'LSTMCell']
 
 # %% ../../nbs/12_nn_rnn.ipynb #188636c2
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -16,19 +16,33 @@ from ..module import Module, field
 from .linear import _check_dtype, _check_input, _check_key, _check_size, _uniform
 
 # %% ../../nbs/12_nn_rnn.ipynb #980c8c96
-def _cell_parameters(self, layer, gates, input_size, hidden_size, bias, key, dtype):
-    self.input_size = _check_size(input_size, "input_size", layer)
-    self.hidden_size = _check_size(hidden_size, "hidden_size", layer)
-    if not isinstance(bias, bool):
-        raise TypeError(f"{layer}: bias must be True or False, got {bias!r}.")
-    _check_key(key, layer)
-    dtype = _check_dtype(dtype, layer)
-    keys = jax.random.split(key, 4)
-    bound = 1 / math.sqrt(hidden_size)
-    self.weight_ih = _uniform(keys[0], (gates * hidden_size, input_size), bound, dtype)
-    self.weight_hh = _uniform(keys[1], (gates * hidden_size, hidden_size), bound, dtype)
-    self.bias_ih = _uniform(keys[2], (gates * hidden_size,), bound, dtype) if bias else None
-    self.bias_hh = _uniform(keys[3], (gates * hidden_size,), bound, dtype) if bias else None
+class _RecurrentCell(Module):
+    "What the cells share: stacked gate parameters and their initialisation. Subclasses set `gates`."
+    weight_ih: jax.Array
+    weight_hh: jax.Array
+    bias_ih: jax.Array | None
+    bias_hh: jax.Array | None
+    input_size: int = field(static=True)
+    hidden_size: int = field(static=True)
+    gates: ClassVar[int] = 1
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, key: jax.Array, dtype: Any = None):
+        """`input_size`: size of one input. `hidden_size`: size of the state (of `h` and of `c` for an LSTM).
+        `bias`: whether to use biases. `key`: PRNG key. `dtype`: parameter dtype (default float32)."""
+        layer = type(self).__name__
+        self.input_size = _check_size(input_size, "input_size", layer)
+        self.hidden_size = _check_size(hidden_size, "hidden_size", layer)
+        if not isinstance(bias, bool):
+            raise TypeError(f"{layer}: bias must be True or False, got {bias!r}.")
+        _check_key(key, layer)
+        dtype = _check_dtype(dtype, layer)
+        keys = jax.random.split(key, 4)
+        bound = 1 / math.sqrt(hidden_size)
+        rows = self.gates * hidden_size
+        self.weight_ih = _uniform(keys[0], (rows, input_size), bound, dtype)
+        self.weight_hh = _uniform(keys[1], (rows, hidden_size), bound, dtype)
+        self.bias_ih = _uniform(keys[2], (rows,), bound, dtype) if bias else None
+        self.bias_hh = _uniform(keys[3], (rows,), bound, dtype) if bias else None
 
 
 def _projections(cell, x, h):
@@ -39,19 +53,9 @@ def _projections(cell, x, h):
     return gi, gh
 
 # %% ../../nbs/12_nn_rnn.ipynb #36d5328f
-class GRUCell(Module):
+class GRUCell(_RecurrentCell):
     "One step of a gated recurrent unit: `cell(input, hidden) -> new hidden`, PyTorch's equations and layout."
-    weight_ih: jax.Array
-    weight_hh: jax.Array
-    bias_ih: jax.Array | None
-    bias_hh: jax.Array | None
-    input_size: int = field(static=True)
-    hidden_size: int = field(static=True)
-
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, key: jax.Array, dtype: Any = None):
-        """`input_size`, `hidden_size`: sizes of one input and of the state. `bias`: whether to use biases.
-        `key`: PRNG key. `dtype`: parameter dtype (default float32)."""
-        _cell_parameters(self, "GRUCell", 3, input_size, hidden_size, bias, key, dtype)
+    gates: ClassVar[int] = 3
 
     def __call__(self, input: jax.Array, hidden: jax.Array, *, key: jax.Array | None = None) -> jax.Array:
         "Next hidden state, shape `(hidden_size,)`, from `input` `(input_size,)` and `hidden` `(hidden_size,)`."
@@ -66,19 +70,9 @@ class GRUCell(Module):
         return (1 - z) * n + z * hidden
 
 # %% ../../nbs/12_nn_rnn.ipynb #5a3f6c50
-class LSTMCell(Module):
+class LSTMCell(_RecurrentCell):
     "One step of a long short-term memory cell: `cell(input, (h, c)) -> (h, c)`, PyTorch's equations and layout."
-    weight_ih: jax.Array
-    weight_hh: jax.Array
-    bias_ih: jax.Array | None
-    bias_hh: jax.Array | None
-    input_size: int = field(static=True)
-    hidden_size: int = field(static=True)
-
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, key: jax.Array, dtype: Any = None):
-        """`input_size`, `hidden_size`: sizes of one input and of `h` and `c`. `bias`: whether to use biases.
-        `key`: PRNG key. `dtype`: parameter dtype (default float32)."""
-        _cell_parameters(self, "LSTMCell", 4, input_size, hidden_size, bias, key, dtype)
+    gates: ClassVar[int] = 4
 
     def __call__(self, input: jax.Array, hidden: tuple[jax.Array, jax.Array], *,
                  key: jax.Array | None = None) -> tuple[jax.Array, jax.Array]:
