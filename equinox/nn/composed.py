@@ -82,10 +82,6 @@ class MLP(Module):
     layers: tuple
     activation: Callable = field(static=True)
     final_activation: Callable = field(static=True)
-    in_size: int = field(static=True)
-    out_size: int = field(static=True)
-    width_size: int = field(static=True)
-    depth: int = field(static=True)
 
     def __init__(self, in_size: int, out_size: int, width_size: int, depth: int,
                  activation: Callable = jax.nn.relu, final_activation: Callable = identity, use_bias: bool = True,
@@ -93,10 +89,10 @@ class MLP(Module):
         """`in_size`, `out_size`: sizes of one input and one output. `width_size`: size of the hidden layers.
         `depth`: number of hidden layers. `activation`/`final_activation`: applied after each hidden layer/after
         the output layer. `use_bias`: biases in every layer. `key`: PRNG key. `dtype`: parameter dtype."""
-        self.in_size = _check_size(in_size, "in_size", "MLP")
-        self.out_size = _check_size(out_size, "out_size", "MLP")
-        self.width_size = _check_size(width_size, "width_size", "MLP")
-        self.depth = _check_size(depth, "depth", "MLP", allow_zero=True)
+        _check_size(in_size, "in_size", "MLP")
+        _check_size(out_size, "out_size", "MLP")
+        _check_size(width_size, "width_size", "MLP")
+        _check_size(depth, "depth", "MLP", allow_zero=True)
         for name, fn in (("activation", activation), ("final_activation", final_activation)):
             if not callable(fn):
                 raise TypeError(f"MLP: {name} must be callable, got {fn!r}.")
@@ -106,6 +102,25 @@ class MLP(Module):
         self.layers = tuple(Linear(a, b, use_bias, key=k, dtype=dtype) for a, b, k in zip(sizes[:-1], sizes[1:], keys))
         self.activation = activation
         self.final_activation = final_activation
+
+    # The sizes are read off the layers rather than stored twice: fewer static fields also make the model
+    # cheaper to flatten and to compare, which every call of a compiled function does.
+    @property
+    def in_size(self) -> int:
+        return self.layers[0].in_features
+
+    @property
+    def out_size(self) -> int:
+        return self.layers[-1].out_features
+
+    @property
+    def depth(self) -> int:
+        return len(self.layers) - 1
+
+    @property
+    def width_size(self) -> int | None:
+        "Size of the hidden layers (`None` when `depth` is 0)."
+        return self.layers[0].out_features if len(self.layers) > 1 else None
 
     def __call__(self, x: jax.Array, *, key: jax.Array | None = None) -> jax.Array:
         "Map one input of shape `(in_size,)` to shape `(out_size,)`. `key` is ignored."
