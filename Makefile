@@ -2,7 +2,6 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-export JAX_PLATFORMS ?= cpu
 
 .PHONY: setup test test-all demo docs bench clean
 
