@@ -131,8 +131,8 @@ def per_leaf():
 def main():
     print(f"equinox from {eqx.__file__}; JAX {jax.__version__} on {jax.devices()[0].platform} "
           f"({jax.devices()[0].device_kind}); {ROUNDS} alternating rounds per row")
-    steady_state("MLP d4 w64 b32", 4, 64, 32, number=200)
-    steady_state("MLP d12 w256 b256", 12, 256, 256, number=50)
+    steady_state("MLP d4 w64 b32", 4, 64, 32, number=1000)
+    steady_state("MLP d12 w256 b256", 12, 256, 256, number=100)
     first_call(5 if QUICK else 9)
     per_leaf()
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from .filters import (_array_type, _INEXACT_DTYPES, _is_none, combine, is_array, is_array_like,
                              is_inexact_array, partition)
-from .module import Module, field
+from .module import _STATIC, Module, field
 
 # %% ../nbs/02_transforms.ipynb #db539002
 class _BoundMethod(Module):
@@ -192,6 +192,12 @@ def _merge(mask, traced, static):
 
 
 def _pack_output(out):
+    if _array_type[type(out)]:
+        return out  # one array: nothing to rebuild
+    try:
+        return _build_output(out)
+    except _Unbuildable:  # a node type the builder does not know: rebuild through the structure
+        pass
     leaves, treedef = jax.tree_util.tree_flatten(out)
     mask = _array_mask(leaves)
     if all(mask):
@@ -199,6 +205,73 @@ def _pack_output(out):
     return _PackedOutput(list(compress(leaves, mask)), (treedef, mask, tuple(compress(leaves, map(not_, mask)))))
 
 # %% ../nbs/02_transforms.ipynb #41b66dad
+class _Unbuildable(Exception):
+    "The output holds a node type that `_build_output` does not write code for."
+
+
+class _BuiltOutput:
+    "An output rebuilt by generated code: its arrays as children, the building function as static data."
+    __slots__ = ("arrays", "build")
+
+    def __init__(self, arrays, build):
+        self.arrays, self.build = arrays, build
+
+
+jax.tree_util.register_pytree_node(_BuiltOutput, lambda b: (b.arrays, b.build), lambda build, arrays: build(arrays))
+
+_MAX_BUILT_NODES = 5000
+
+
+def _build_output(out):
+    """A `_BuiltOutput` for `out` when it holds a Module or a non-array leaf; `out` itself when it is only arrays
+    in tuples, lists and dictionaries (JAX rebuilds those in C++); `_Unbuildable` for other node types."""
+    lines, arrays, constants, counter = [], [], {}, iter(range(10**9))
+    needed = [False]
+
+    def constant(value):
+        name = f"k{len(constants)}"
+        constants[name] = value
+        return name
+
+    def emit(node):
+        if len(lines) > _MAX_BUILT_NODES:
+            raise _Unbuildable
+        kind = type(node)
+        if isinstance(node, Module):
+            needed[0] = True
+            info = kind._eqx_info
+            static = set(info.static_names)
+            items = [f"{name!r}: {emit(getattr(node, name))}" for name in info.field_names if name not in static]
+            if info.static_names:
+                items.append(f"{_STATIC!r}: {constant(getattr(node, _STATIC))}")
+            var = f"n{next(counter)}"
+            lines.append(f"{var} = new({constant(kind)}); set_dict({var}, '__dict__', {{{', '.join(items)}}})")
+            return var
+        if kind is tuple:
+            return "(" + "".join(emit(child) + ", " for child in node) + ")"
+        if kind is list:
+            return "[" + ", ".join(emit(child) for child in node) + "]"
+        if kind is dict:
+            return "{" + ", ".join(f"{constant(k)}: {emit(node[k])}" for k in sorted(node)) + "}"
+        if node is None:
+            return "None"
+        if _array_type[kind]:
+            arrays.append(node)
+            return f"a[{len(arrays) - 1}]"
+        if jax.tree_util.treedef_is_leaf(jax.tree_util.tree_structure(node)):
+            needed[0] = True
+            return constant(node)
+        raise _Unbuildable
+
+    result = emit(out)
+    if not needed[0]:
+        return out
+    source = "def build(a):\n" + "".join(f"    {line}\n" for line in lines) + f"    return {result}\n"
+    namespace = {"new": object.__new__, "set_dict": object.__setattr__, **constants}
+    exec(compile(source, "<equinox output builder>", "exec"), namespace)
+    return _BuiltOutput(arrays, namespace["build"])
+
+# %% ../nbs/02_transforms.ipynb #ef144bd2
 _CACHE_SIZE = 4096
 _cache: dict = {}
 _JIT_OPTIONS = ("static_argnums", "static_argnames", "donate_argnums", "keep_unused", "device", "backend",
@@ -259,7 +332,7 @@ def jitf(fun: Callable, *, filter_fn: Callable[[Any], bool] | None = None, filte
                      by_type=filter_fn is is_array, memo=_NO_MEMO)
     return _JitWrapper(_as_pytree(fun), config)
 
-# %% ../nbs/02_transforms.ipynb #ef144bd2
+# %% ../nbs/02_transforms.ipynb #18d168ec
 class _Plan:
     "How to split a leaf list by a mask: C-level getters for the static and the traced leaves."
     __slots__ = ("mask", "static_of", "traced_of")
@@ -390,7 +463,7 @@ def _input_names(fun, args, static_argnums):
             names.append(f"{params[i]!r} (argument {i})" if i < len(params) else f"argument {i}")
     return names
 
-# %% ../nbs/02_transforms.ipynb #18d168ec
+# %% ../nbs/02_transforms.ipynb #d721185a
 def _compile(wrapper, key, args, kwargs):
     config, treedef, mask, static = key[:4]
     whole = key[4] if len(key) > 4 else None
@@ -439,7 +512,7 @@ def _donated_positions(wrapper, mask, args):
     owners += [None] * (len(mask) - len(owners))
     return tuple(j for j, owner in enumerate(compress(owners, mask)) if owner in donated)
 
-# %% ../nbs/02_transforms.ipynb #d721185a
+# %% ../nbs/02_transforms.ipynb #c4e196bf
 def _leaf_entries(wrapper, args, kwargs):
     "Every leaf of the inputs with where it is and whether it is traced, for error messages."
     config = wrapper.config
@@ -484,7 +557,7 @@ def _unhashable_error(wrapper, args, kwargs):
                 "filter_fn/filter_tree return True for it), or make it hashable (a tuple instead of a list, say).")
     return TypeError("jitf: a static leaf is not hashable. Filter it as traced, or make it hashable.")
 
-# %% ../nbs/02_transforms.ipynb #52bee0ae
+# %% ../nbs/02_transforms.ipynb #71e8bbb4
 _GRAD_OPTIONS = ("argnums", "has_aux", "holomorphic", "allow_int")
 
 
@@ -544,7 +617,7 @@ def value_and_grad_f(fun: Callable, *, filter_fn: Callable[[Any], bool] | None =
     """Like `gradf`, but returns `(value, gradient)`, or `((value, aux), gradient)` with `has_aux=True`."""
     return _make_grad("value_and_grad_f", fun, filter_fn, filter_tree, grad_kwargs, value=True)
 
-# %% ../nbs/02_transforms.ipynb #0f77c221
+# %% ../nbs/02_transforms.ipynb #a378da75
 class _GradWrapper(_Wrapper):
     def __call__(self, *args, **kwargs):
         config = self.config
@@ -597,7 +670,7 @@ def _check_differentiable(config, i, arg, leaves, mask):
                 "floating-point or complex arrays and Python floats can be differentiated. Make the filter return "
                 "False for it (is_inexact_array does).")
 
-# %% ../nbs/02_transforms.ipynb #6105db9d
+# %% ../nbs/02_transforms.ipynb #ecfb4e5b
 def filter_jit(fun: Callable, **jit_kwargs):
     "JIT-compile `fun`, tracing every array leaf of its inputs (and of `fun`) and holding every other leaf static."
     return jitf(fun, filter_fn=is_array, **jit_kwargs)
@@ -612,7 +685,7 @@ def filter_value_and_grad(fun: Callable, *, has_aux: bool = False):
     "Like `filter_grad`, returning `(value, gradient)` (or `((value, aux), gradient)` with `has_aux=True`)."
     return value_and_grad_f(fun, filter_fn=is_inexact_array, has_aux=has_aux)
 
-# %% ../nbs/02_transforms.ipynb #cc0a38b7
+# %% ../nbs/02_transforms.ipynb #6ca3edf7
 class _VmapConfig(_Config):
     pass
 
