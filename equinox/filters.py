@@ -6,7 +6,7 @@
 __all__ = ['is_array', 'is_inexact_array', 'is_array_like', 'filter', 'partition', 'combine']
 
 # %% ../nbs/01_filters.ipynb #182b211e
-from typing import Any, Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp

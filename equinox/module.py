@@ -10,7 +10,6 @@ import abc
 import dataclasses
 import inspect
 import sys
-import types
 from typing import Any, Callable
 
 import jax

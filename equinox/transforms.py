@@ -11,13 +11,12 @@ import inspect
 import types
 from itertools import compress
 from operator import itemgetter, not_
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import jax
 import numpy as np
 
-from .filters import (_array_type, _INEXACT_DTYPES, _is_none, combine, is_array, is_array_like,
-                             is_inexact_array, partition)
+from .filters import _array_type, _INEXACT_DTYPES, _is_none, is_array, is_inexact_array
 from .module import _STATIC, Module, field
 
 # %% ../nbs/02_transforms.ipynb #db539002

@@ -11,7 +11,6 @@ import inspect
 from typing import Any, Callable, Sequence
 
 import jax
-import jax.numpy as jnp
 
 from ..module import Module, field
 from .linear import Linear, _check_key, _check_size

@@ -6,12 +6,10 @@
 __all__ = ['Dropout']
 
 # %% ../../nbs/11_nn_dropout.ipynb #96db0695
-from typing import Any
-
 import jax
 import jax.numpy as jnp
 
-from ..module import Module, field
+from ..module import Module
 from .linear import _check_key
 
 # %% ../../nbs/11_nn_dropout.ipynb #bc05ac49
