@@ -68,6 +68,11 @@ class _Config:
 
 
 def _intern(cls, key, **attrs):
+    try:
+        hash(key)
+    except TypeError:
+        raise TypeError(f"{key[0]}: every option must be hashable, since the options key the cache of compiled code; "
+                        f"got {key!r}.") from None
     config = _interned.get(key)
     if config is None:
         config = cls()
@@ -126,6 +131,11 @@ def _mask_function(filter_fn, name):
     if not callable(filter_fn):
         raise TypeError(f"{name}: filter_fn must be a callable leaf -> bool, got {filter_fn!r} of type "
                         f"{type(filter_fn).__name__}.")
+    try:
+        hash(filter_fn)
+    except TypeError:
+        raise TypeError(f"{name}: filter_fn must be hashable, since it keys the cache of compiled code; got an "
+                        f"unhashable {type(filter_fn).__name__}. Plain functions and lambdas are hashable.") from None
     return _FAST_MASKS.get(filter_fn) or _checked_mask(filter_fn, name)
 
 
@@ -318,12 +328,12 @@ def jitf(fun: Callable, *, filter_fn: Callable[[Any], bool] | None = None, filte
     options = tuple(sorted((k, v if not isinstance(v, dict) else tuple(sorted(v.items()))) for k, v in jit_kwargs.items()))
     if filter_fn is not None:
         mask_of = _mask_function(filter_fn, "jitf")
-        key = ("fn", filter_fn, static_argnums, static_argnames, donate_argnums, options)
+        key = ("jitf", "fn", filter_fn, static_argnums, static_argnames, donate_argnums, options)
         tree = None
     else:
         tree = _flatten_filter_tree(filter_tree, "jitf")
         mask_of = _array_mask
-        key = ("tree", tree, static_argnums, static_argnames, donate_argnums, options)
+        key = ("jitf", "tree", tree, static_argnums, static_argnames, donate_argnums, options)
     config = _intern(_JitConfig, key, mask_of=mask_of, filter_tree=filter_tree, tree=tree,
                      static_argnums=static_argnums, static_argnames=static_argnames,
                      donate_argnums=donate_argnums, jit_kwargs=dict(jit_kwargs),
@@ -712,7 +722,7 @@ def filter_vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, *, axis_name
     _check_callable(fun, "filter_vmap")
     _check_axes(in_axes, "filter_vmap", "in_axes")
     _check_axes(out_axes, "filter_vmap", "out_axes")
-    key = (_spec_key(in_axes), _spec_key(out_axes), axis_name, axis_size)
+    key = ("filter_vmap", _spec_key(in_axes), _spec_key(out_axes), axis_name, axis_size)
     config = _intern(_VmapConfig, key, in_axes=in_axes, out_axes=out_axes, axis_name=axis_name, axis_size=axis_size)
     return _VmapWrapper(_as_pytree(fun), config)
 
