@@ -38,14 +38,20 @@ _STATIC = sys.intern("equinox:static")  # interned: CPython caches attribute loo
 _ABSENT = object()
 
 
-def _register_pytree(cls, data_fields, static_fields):
-    "Register `cls` as a dataclass node in every JAX registry: data fields as children, static ones as one entry."
+def _jax_registries():
+    "All of JAX's PyTree registries (jit's C++ dispatch has its own), or None if JAX has moved them."
     try:
         from jax._src.tree_util import _all_registries
-    except ImportError:  # pragma: no cover - only if JAX moves its registries
-        _all_registries = None
-    if _all_registries is not None:
-        for registry in _all_registries:
+    except ImportError:
+        return None
+    return _all_registries
+
+
+def _register_pytree(cls, data_fields, static_fields):
+    "Register `cls` as a dataclass node in every JAX registry: data fields as children, static ones as one entry."
+    registries = _jax_registries()
+    if registries is not None:
+        for registry in registries:
             registry.register_dataclass_node(cls, list(data_fields), [_STATIC])
         return
     # Fallback through the public API: correct, but each node costs a Python callback.
@@ -276,7 +282,7 @@ type.__setattr__(Module, _STATIC, ())  # the static entry of every Module withou
 type.__setattr__(Module, "_eqx_info", _class_info(dataclasses.dataclass(type("_Empty", (), {})), False))
 _register_pytree(Module, [], [])
 
-# %% ../nbs/00_module.ipynb #e4d91d45
+# %% ../nbs/00_module.ipynb #e24e21c8
 _SHORT_DTYPES = {"float": "f", "int": "i", "uint": "u", "complex": "c", "bfloat": "bf"}
 
 
