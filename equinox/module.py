@@ -222,9 +222,10 @@ class _Signature:
         if instance is None:
             signature = inspect.signature(owner.__init__)
             return signature.replace(parameters=list(signature.parameters.values())[1:])
-        call = type(instance).__dict__.get("__call__") or getattr(type(instance), "__call__", None)
-        if call is None or call is object.__call__:
-            raise AttributeError("__signature__")
+        # Look `__call__` up along the class's MRO only: `getattr` on the class would find the metaclass's.
+        call = next((c.__dict__["__call__"] for c in type(instance).__mro__ if "__call__" in c.__dict__), None)
+        if call is None:
+            raise AttributeError("__signature__")  # not callable: inspect says so itself
         return inspect.signature(call.__get__(instance, type(instance)))
 
 # %% ../nbs/00_module.ipynb #4b6c8630

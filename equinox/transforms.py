@@ -234,7 +234,7 @@ _MAX_BUILT_NODES = 5000
 def _build_output(out):
     """A `_BuiltOutput` for `out` when it holds a Module or a non-array leaf; `out` itself when it is only arrays
     in tuples, lists and dictionaries (JAX rebuilds those in C++); `_Unbuildable` for other node types."""
-    lines, arrays, constants, counter = [], [], {}, iter(range(10**9))
+    lines, arrays, constants = [], [], {}
     needed = [False]
 
     def constant(value):
@@ -253,7 +253,7 @@ def _build_output(out):
             items = [f"{name!r}: {emit(getattr(node, name))}" for name in info.field_names if name not in static]
             if info.static_names:
                 items.append(f"{_STATIC!r}: {constant(getattr(node, _STATIC))}")
-            var = f"n{next(counter)}"
+            var = f"n{len(lines)}"
             lines.append(f"{var} = new({constant(kind)}); set_dict({var}, '__dict__', {{{', '.join(items)}}})")
             return var
         if kind is tuple:
@@ -261,7 +261,11 @@ def _build_output(out):
         if kind is list:
             return "[" + ", ".join(emit(child) for child in node) + "]"
         if kind is dict:
-            return "{" + ", ".join(f"{constant(k)}: {emit(node[k])}" for k in sorted(node)) + "}"
+            try:
+                keys = sorted(node)
+            except TypeError:  # keys that do not sort: let JAX's own route report it
+                raise _Unbuildable from None
+            return "{" + ", ".join(f"{constant(k)}: {emit(node[k])}" for k in keys) + "}"
         if node is None:
             return "None"
         if _array_type[kind]:
