@@ -316,7 +316,8 @@ def _leaf_repr(x) -> str:
 def _pformat(obj, indent: int = 0, width: int = 88) -> str:
     "Format `obj`, putting children on their own lines when the one-line form is longer than `width`."
     if isinstance(obj, Module):
-        items = [(f.name + "=", getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.repr]
+        fields = dataclasses.fields(obj) if dataclasses.is_dataclass(obj) else ()  # `Module()` itself has none
+        items = [(f.name + "=", getattr(obj, f.name)) for f in fields if f.repr]
         opening, closing = type(obj).__name__ + "(", ")"
     elif isinstance(obj, (list, tuple)) and type(obj) in (list, tuple):
         items = [("", v) for v in obj]
