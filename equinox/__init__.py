@@ -5,17 +5,17 @@ __version__ = "0.1.0"
 
 # %% auto #0
 __all__ = ['Module', 'field', 'is_array', 'is_array_like', 'is_inexact_array', 'filter', 'partition', 'combine', 'jitf', 'gradf',
-           'value_and_grad_f', 'filter_jit', 'filter_grad', 'filter_value_and_grad', 'filter_vmap', 'apply_updates',
-           'tree_at', 'tree_equal', 'nn']
+           'value_and_grad_f', 'filter_jit', 'filter_grad', 'filter_value_and_grad', 'filter_vmap', 'clear_caches',
+           'apply_updates', 'tree_at', 'tree_equal', 'nn']
 
 # %% ../nbs/90_package.ipynb #22954614
 from . import nn
 from .filters import combine, filter, is_array, is_array_like, is_inexact_array, partition
 from .module import Module, field
-from .transforms import (filter_grad, filter_jit, filter_value_and_grad, filter_vmap, gradf, jitf,
-                                value_and_grad_f)
+from .transforms import (clear_caches, filter_grad, filter_jit, filter_value_and_grad, filter_vmap, gradf,
+                                jitf, value_and_grad_f)
 from .tree import apply_updates, tree_at, tree_equal
 
 _all_ = ["Module", "field", "is_array", "is_array_like", "is_inexact_array", "filter", "partition", "combine",
          "jitf", "gradf", "value_and_grad_f", "filter_jit", "filter_grad", "filter_value_and_grad", "filter_vmap",
-         "apply_updates", "tree_at", "tree_equal", "nn"]
+         "clear_caches", "apply_updates", "tree_at", "tree_equal", "nn"]

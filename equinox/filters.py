@@ -13,8 +13,8 @@ import jax.numpy as jnp
 import numpy as np
 
 # %% ../nbs/01_filters.ipynb #93b13f8c
-class _ByType(dict):
-    "Cache of a per-type answer: `cache[type(x)]` computes the answer once per type."
+class _Cached(dict):
+    "Cache of a predicate's answer: `cache[key]` computes it once per key (a type, a dtype)."
 
     def __init__(self, predicate):
         super().__init__()
@@ -27,13 +27,12 @@ class _ByType(dict):
 
 # Tracers are not subclasses of jax.Array (isinstance is answered by a metaclass hook), so they are named here.
 _ARRAY_TYPES = (jax.Array, np.ndarray, np.generic, jax.core.Tracer)
-_array_type = _ByType(lambda cls: issubclass(cls, _ARRAY_TYPES))
-_jax_array_type = _ByType(lambda cls: issubclass(cls, (jax.Array, jax.core.Tracer)))
-_array_like_type = _ByType(
+_array_type = _Cached(lambda cls: issubclass(cls, _ARRAY_TYPES))
+_jax_array_type = _Cached(lambda cls: issubclass(cls, (jax.Array, jax.core.Tracer)))
+_array_like_type = _Cached(
     lambda cls: issubclass(cls, _ARRAY_TYPES + (bool, int, float, complex)) or hasattr(cls, "__jax_array__"))
-_INEXACT_DTYPES = frozenset(
-    np.dtype(d) for d in ("float16", "float32", "float64", "complex64", "complex128")) | frozenset(
-    [jnp.dtype(jnp.bfloat16)] + [jnp.dtype(d) for d in ("float8_e4m3fn", "float8_e5m2") if hasattr(jnp, d)])
+# PRNG key dtypes are extended dtypes: issubdtype answers False for them rather than failing.
+_inexact_dtype = _Cached(lambda dtype: jnp.issubdtype(dtype, jnp.inexact))
 
 
 def is_array(x: Any) -> bool:
@@ -43,7 +42,7 @@ def is_array(x: Any) -> bool:
 
 def is_inexact_array(x: Any) -> bool:
     "True for a JAX array (including a tracer) of floating-point or complex dtype; False otherwise, NumPy arrays included."
-    return _jax_array_type[type(x)] and x.dtype in _INEXACT_DTYPES
+    return _jax_array_type[type(x)] and _inexact_dtype[x.dtype]
 
 
 def is_array_like(x: Any) -> bool:
