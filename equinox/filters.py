@@ -110,7 +110,7 @@ def partition(pytree: Any, filter_spec: Any, replace: Any = None) -> tuple[Any, 
     rest = filter(pytree, filter_spec, inverse=True, replace=replace)
     return selected, rest
 
-
+# %% ../nbs/01_filters.ipynb #c938a09a
 def _first_not_none(*leaves):
     for leaf in leaves:
         if leaf is not None:
@@ -123,13 +123,17 @@ def _is_none(x) -> bool:
 
 
 def combine(*pytrees: Any) -> Any:
-    "Merge trees of one structure with `None` holes: each leaf is the first non-`None` one among the trees."
+    """Merge trees of one structure with `None` holes: each leaf is the first non-`None` one among the trees.
+    A tree that is `None` as a whole counts as all holes, whatever the others' structure."""
     if not pytrees:
         raise TypeError("combine() needs at least one PyTree.")
+    trees = [tree for tree in pytrees if tree is not None]
+    if not trees:
+        return None
     try:
-        return jax.tree_util.tree_map(_first_not_none, *pytrees, is_leaf=_is_none)
+        return jax.tree_util.tree_map(_first_not_none, *trees, is_leaf=_is_none)
     except ValueError:
         structures = "\n".join(f"  tree {i}: {jax.tree_util.tree_structure(t, is_leaf=_is_none)}"
-                               for i, t in enumerate(pytrees))
+                               for i, t in enumerate(pytrees) if t is not None)
         raise ValueError("combine() needs trees of the same structure (with None for holes), got:\n"
                          + structures) from None

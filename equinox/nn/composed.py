@@ -6,31 +6,40 @@
 __all__ = ['Sequential', 'identity', 'MLP']
 
 # %% ../../nbs/13_nn_composed.ipynb #a8a7c7e7
-import functools
 import inspect
+import weakref
 from typing import Any, Callable, Sequence
 
 import jax
 
+from ..filters import _ByType
 from ..module import Module, field
 from .linear import Linear, _check_key, _check_size
 
 # %% ../../nbs/13_nn_composed.ipynb #08916d3c
-@functools.lru_cache(maxsize=None)
-def _accepts_key_for(call: Callable) -> bool:
+def _declares_key(call: Callable) -> bool:
+    "True when `call` has a parameter named `key` that can be given by keyword; `**kwargs` does not count."
     try:
-        parameters = inspect.signature(call).parameters.values()
-    except (TypeError, ValueError):
+        key = inspect.signature(call).parameters.get("key")
+    except (TypeError, ValueError):  # no signature to read (some builtins)
         return False
-    return any(p.name == "key" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+    return key is not None and key.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+_module_takes_key = _ByType(lambda cls: _declares_key(cls.__call__))
+_callable_takes_key = weakref.WeakKeyDictionary()
 
 
 def _accepts_key(layer) -> bool:
-    call = type(layer).__call__ if isinstance(layer, Module) else layer
+    if isinstance(layer, Module):
+        return _module_takes_key[type(layer)]
     try:
-        return _accepts_key_for(call)
-    except TypeError:  # an unhashable callable
-        return False
+        return _callable_takes_key[layer]
+    except KeyError:
+        answer = _callable_takes_key[layer] = _declares_key(layer)
+        return answer
+    except TypeError:  # not weakly referenceable, or unhashable: nothing to cache it on
+        return _declares_key(layer)
 
 
 class Sequential(Module):
@@ -47,16 +56,17 @@ class Sequential(Module):
         self.layers = tuple(layers)
 
     def __call__(self, x: Any, *, key: jax.Array | None = None) -> Any:
-        "Apply the layers in order. `key`, if given, is split among the layers that accept a `key`."
-        takes_key = [_accepts_key(layer) for layer in self.layers]
+        """Apply the layers in order. `key`, if given, is split among the layers that declare a `key` parameter;
+        every other call is `layer(x)`."""
         if key is None:
-            keys = [None] * len(self.layers)
-        else:
-            _check_key(key, "Sequential")
-            split = iter(jax.random.split(key, max(sum(takes_key), 1)))
-            keys = [next(split) if takes else None for takes in takes_key]
-        for layer, takes, layer_key in zip(self.layers, takes_key, keys):
-            x = layer(x, key=layer_key) if takes else layer(x)
+            for layer in self.layers:
+                x = layer(x)
+            return x
+        _check_key(key, "Sequential")
+        takes_key = [_accepts_key(layer) for layer in self.layers]
+        keys = iter(jax.random.split(key, sum(takes_key))) if any(takes_key) else None
+        for layer, takes in zip(self.layers, takes_key):
+            x = layer(x, key=next(keys)) if takes else layer(x)
         return x
 
     def __getitem__(self, index):

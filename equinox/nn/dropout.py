@@ -9,32 +9,62 @@ __all__ = ['Dropout']
 import jax
 import jax.numpy as jnp
 
+from ..filters import _ByType, is_array
 from ..module import Module
 from .linear import _check_key
 
 # %% ../../nbs/11_nn_dropout.ipynb #bc05ac49
+_inexact_dtype = _ByType(lambda dtype: jnp.issubdtype(dtype, jnp.inexact))
+
+
+def _check_input(x):
+    if not is_array(x):
+        raise TypeError(f"Dropout: x must be a JAX or NumPy array, got {type(x).__name__}. "
+                        "Convert it first, e.g. `dropout(jnp.asarray(x), key=key)`.")
+    if not _inexact_dtype[x.dtype]:
+        raise TypeError(f"Dropout: x must have a floating-point dtype, got {x.dtype}: the kept elements are divided "
+                        "by 1 - p. Cast it to a float dtype first, e.g. `x.astype(jnp.float32)`.")
+
+
+def _no_key_error(flag, from_call: bool) -> Exception:
+    if isinstance(flag, jax.core.Tracer):
+        where = "the `deterministic` argument" if from_call else "the layer's `deterministic` field"
+        return ValueError(
+            f"Dropout: {where} is a traced value here, not True or False, so without a `key` it cannot tell "
+            "whether to drop. Plain `jax.jit` traces every field of a Module it is given, Python bools included. "
+            "Use `equinox.filter_jit` (which keeps Python bools static), or pass `deterministic=True` at the call "
+            "inside the compiled function (`dropout(x, deterministic=True)`), or pass a `key`.")
+    return ValueError("Dropout: a `key` is needed to drop elements at random. Call `dropout(x, key=key)`, "
+                      "or switch it off for inference with `deterministic=True` (at the call or in the layer).")
+
+# %% ../../nbs/11_nn_dropout.ipynb #e5424bf8
 class Dropout(Module):
     "Zero each element with probability `p` and scale the others by `1/(1-p)`; the identity when deterministic."
-    p: float = 0.5
-    deterministic: bool = False
+    p: float = 0.5  # probability of zeroing each element: a Python number in [0, 1]
+    deterministic: bool = False  # True switches the layer off (the identity), e.g. for inference
 
     def __check_init__(self):
-        if isinstance(self.p, bool) or not isinstance(self.p, (int, float)) or not 0 <= self.p <= 1:
+        if isinstance(self.p, bool) or not isinstance(self.p, (int, float)):
+            raise TypeError(f"Dropout: p must be a probability in [0, 1] given as a Python number, got {self.p!r} "
+                            f"of type {type(self.p).__name__}. Pass a float, e.g. `Dropout(p=float(p))`.")
+        if not 0 <= self.p <= 1:
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {self.p!r}.")
         if not isinstance(self.deterministic, bool):
             raise TypeError(f"Dropout: deterministic must be True or False, got {self.deterministic!r}.")
 
     def __call__(self, x: jax.Array, *, key: jax.Array | None = None, deterministic: bool | None = None) -> jax.Array:
-        """Apply dropout to `x` (any shape). `key`: PRNG key, required unless deterministic. `deterministic`:
-        overrides the field for this call."""
+        """Apply dropout to `x` (a floating-point array of any shape). `key`: PRNG key, required unless
+        deterministic. `deterministic`: overrides the field for this call."""
+        _check_input(x)
         flag = self.deterministic if deterministic is None else deterministic
         if flag is True:
             return x
         if key is None:
-            raise ValueError("Dropout: a `key` is needed to drop elements at random. Call `dropout(x, key=key)`, "
-                             "or switch it off for inference with `deterministic=True` (at the call or in the layer).")
+            raise _no_key_error(flag, from_call=deterministic is not None)
         _check_key(key, "Dropout")
         keep = 1 - jnp.asarray(self.p, jnp.result_type(float))
         mask = jax.random.bernoulli(key, keep, jnp.shape(x))
-        dropped = jnp.where(mask, x / jnp.where(keep > 0, keep, 1).astype(x.dtype), jnp.zeros((), x.dtype))
+        # Dividing by `keep` (at least float32) before rounding to x's dtype rounds once, not twice.
+        scaled = (x / jnp.where(keep > 0, keep, 1)).astype(x.dtype)
+        dropped = jnp.where(mask, scaled, jnp.zeros((), x.dtype))
         return dropped if flag is False else jnp.where(flag, x, dropped)
