@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 import jax
 
-from ..filters import _ByType
+from ..filters import _Cached
 from ..module import Module, field
 from .linear import Linear, _check_key, _check_size
 
@@ -26,7 +26,7 @@ def _declares_key(call: Callable) -> bool:
     return key is not None and key.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
-_module_takes_key = _ByType(lambda cls: _declares_key(cls.__call__))
+_module_takes_key = _Cached(lambda cls: _declares_key(cls.__call__))
 _callable_takes_key = weakref.WeakKeyDictionary()
 
 

@@ -9,14 +9,11 @@ __all__ = ['Dropout']
 import jax
 import jax.numpy as jnp
 
-from ..filters import _ByType, is_array
+from ..filters import _inexact_dtype, is_array
 from ..module import Module
 from .linear import _check_key
 
 # %% ../../nbs/11_nn_dropout.ipynb #bc05ac49
-_inexact_dtype = _ByType(lambda dtype: jnp.issubdtype(dtype, jnp.inexact))
-
-
 def _check_input(x):
     if not is_array(x):
         raise TypeError(f"Dropout: x must be a JAX or NumPy array, got {type(x).__name__}. "
