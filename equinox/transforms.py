@@ -292,7 +292,7 @@ def _build_output(out):
         raise _Unbuildable from None
     return _BuiltOutput(arrays, namespace["build"])
 
-# %% ../nbs/02_transforms.ipynb #19e9026a
+# %% ../nbs/02_transforms.ipynb #85841fa5
 def _inner_values(node):
     "`(path suffix, value)` for what `node` holds: items, attributes, a bound method's instance, closure cells."
     if isinstance(node, (tuple, list)):
@@ -433,7 +433,7 @@ def jitf(fun: Callable, *, filter_fn: Callable[[Any], bool] | None = None, filte
                      by_type=filter_fn is is_array)
     return _JitWrapper(_as_pytree(fun), config)
 
-# %% ../nbs/02_transforms.ipynb #99bd42a5
+# %% ../nbs/02_transforms.ipynb #8d52aefd
 _NAN = object()  # stands for every NaN in a key
 
 
@@ -726,7 +726,7 @@ def _check_traceable(wrapper, args, kwargs):
                 "arrays and Python numbers can be traced. Make filter_fn/filter_tree return False for it, so that it "
                 "is held static (is_array does).")
 
-# %% ../nbs/02_transforms.ipynb #efc3cde7
+# %% ../nbs/02_transforms.ipynb #3cb9173f
 def clear_caches():
     "Forget all compiled code and the internal caches of equinox's transformations, then JAX's (`jax.clear_caches`)."
     _cache.clear()
