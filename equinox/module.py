@@ -458,8 +458,7 @@ def _check_picklable(cls, name, value):
 def _reduce(module):
     cls = type(module)
     info = cls._eqx_info
-    static = getattr(module, _STATIC)
-    static = tuple(map(_by_reference, static))
+    static = tuple(map(_by_reference, getattr(module, _STATIC)))
     for name, value in zip(info.static_names, static):
         _check_picklable(cls, name, value)
     data = {name: _by_reference(getattr(module, name)) for name in info.data_names}
