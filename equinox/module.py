@@ -7,9 +7,14 @@ __all__ = ['field', 'Module']
 
 # %% ../nbs/00_module.ipynb #02db75d2
 import abc
+import copy
 import dataclasses
+import importlib
 import inspect
+import io
+import pickle
 import sys
+import types
 from typing import Any, Callable
 
 import jax
@@ -36,6 +41,11 @@ def field(*, static: bool = False, converter: Callable[[Any], Any] | None = None
 # %% ../nbs/00_module.ipynb #3246606a
 _STATIC = sys.intern("equinox:static")  # interned: CPython caches attribute lookups only for interned names
 _ABSENT = object()
+
+
+class _StaticValues(tuple):
+    "A Module's static field values, as JAX keeps them in the tree structure; its type marks a JAX rebuild."
+    __slots__ = ()
 
 
 def _jax_registries():
@@ -73,6 +83,7 @@ def _register_pytree(cls, data_fields, static_fields):
 class _ClassInfo:
     field_names: tuple
     field_set: frozenset
+    data_names: tuple  # the fields that are PyTree children, in order
     custom_init: bool
     defaults: dict  # name -> (is_factory, value) for fields that have one
     converters: tuple  # (name, converter) pairs
@@ -96,8 +107,9 @@ def _class_info(cls, custom_init):
     flag_init = custom_init or hasattr(cls, "__post_init__")
     return _ClassInfo(
         field_names=tuple(f.name for f in fields), field_set=frozenset(f.name for f in fields),
-        custom_init=custom_init, defaults=defaults, converters=converters, static_names=static_names,
-        checks=checks, flag_init=flag_init, post_init=bool(converters or static_names or checks))
+        data_names=tuple(f.name for f in fields if f.name not in static_names), custom_init=custom_init,
+        defaults=defaults, converters=converters, static_names=static_names, checks=checks,
+        flag_init=flag_init, post_init=bool(converters or static_names or checks))
 
 # %% ../nbs/00_module.ipynb #fa2c51a9
 def _has_custom_init(cls) -> bool:
@@ -109,6 +121,18 @@ def _has_custom_init(cls) -> bool:
             return bool(info is not None and info.custom_init)
     return False
 
+
+def _check_post_init(cls, custom_init):
+    "A `__post_init__` that no `__init__` would call is an error, not a silent no-op."
+    if not custom_init or not hasattr(cls, "__post_init__"):
+        return
+    owner = next(c for c in cls.__mro__ if "__post_init__" in c.__dict__)
+    where = "" if owner is cls else f" (inherited from {owner.__name__})"
+    raise TypeError(
+        f"{cls.__name__} has a custom __init__ and a __post_init__{where}, but as in dataclasses only the "
+        "generated __init__ calls __post_init__, so it would never run. Do that work at the end of "
+        "__init__, move validation into __check_init__ (which always runs), or drop the custom __init__.")
+
 # %% ../nbs/00_module.ipynb #4339967f
 _initialising: set = set()  # ids of instances whose __init__ is running: only they accept assignment
 
@@ -119,22 +143,35 @@ class _ModuleMeta(abc.ABCMeta):
         if not any(isinstance(base, _ModuleMeta) for base in bases):
             return cls  # `Module` itself: set up below
         custom_init = _has_custom_init(cls)
+        _check_post_init(cls, custom_init)
         dataclasses.dataclass(cls, init=not custom_init, repr=False, eq=False, frozen=True)
         for attr in ("__setattr__", "__delattr__"):
             if attr in cls.__dict__ and attr not in namespace:
                 type.__delattr__(cls, attr)
         info = _class_info(cls, custom_init)
-        type.__setattr__(cls, "_eqx_info", info)
         for index, name in enumerate(info.static_names):
             type.__setattr__(cls, name, _StaticField(name, index, info.defaults.get(name)))
-        static = set(info.static_names)
-        _register_pytree(cls, [n for n in info.field_names if n not in static], info.static_names)
+        if namespace.keys() <= _SKELETON_KEYS:  # perhaps a skeleton, its real attributes still to come
+            type.__setattr__(cls, "_eqx_info", _PendingInfo(cls, info))
+        else:
+            _complete(cls, info)
         return cls
+
+    def __setattr__(cls, name, value):
+        pending = name == "_eqx_info" and type(cls.__dict__.get(name)) is _PendingInfo
+        super().__setattr__(name, value)
+        if pending:  # the class's own info has arrived (cloudpickle's `_class_setstate`): register with it
+            _complete(cls, value)
 
     def __call__(cls, *args, **kwargs):
         static = kwargs.pop(_STATIC, _ABSENT)
-        if static is not _ABSENT:  # JAX is rebuilding a node: just store the fields
-            self = object.__new__(cls)
+        if static is not _ABSENT:
+            if type(static) is not _StaticValues:
+                raise TypeError(
+                    f"{cls.__name__}() got the keyword argument {_STATIC!r}, which is reserved for JAX rebuilding "
+                    "a node (it would skip __init__ and every check). Pass only the constructor's arguments; "
+                    "if they came from a Module's attributes, leave that key out.")
+            self = object.__new__(cls)  # JAX is rebuilding a node: just store the fields
             if static:
                 kwargs[_STATIC] = static  # static fields are read from here on first access
             object.__setattr__(self, "__dict__", kwargs)  # a fresh dict that this call owns
@@ -212,9 +249,30 @@ def _post_init(self, info):
                 f"structure, which JAX hashes), but got an unhashable {type(value).__name__}: {value!r}. Use a "
                 "tuple instead of a list, or make the field non-static.") from None
     if static:
-        object.__setattr__(self, _STATIC, static)
+        object.__setattr__(self, _STATIC, _StaticValues(static))
     for check in info.checks:
         check(self)
+
+# %% ../nbs/00_module.ipynb #6556bced
+_SKELETON_KEYS = frozenset({"__module__", "__dict__"})  # all the namespace a cloudpickle skeleton gets
+
+
+def _complete(cls, info):
+    type.__setattr__(cls, "_eqx_info", info)
+    _register_pytree(cls, info.data_names, info.static_names)
+
+
+class _PendingInfo:
+    "The `_eqx_info` of a class not yet registered with JAX: reading any of it registers the class first."
+    __slots__ = ("cls", "info")
+
+    def __init__(self, cls, info):
+        self.cls, self.info = cls, info
+
+    def __getattr__(self, name):
+        if self.cls.__dict__.get("_eqx_info") is self:
+            _complete(self.cls, self.info)
+        return getattr(self.info, name)
 
 # %% ../nbs/00_module.ipynb #8309d99a
 class _Signature:
@@ -265,10 +323,24 @@ class Module(metaclass=_ModuleMeta):
 
     def __hash__(self):
         leaves, treedef = jax.tree_util.tree_flatten(self)
-        return hash((treedef, tuple(map(_hash_part, leaves))))
+        try:
+            return hash((treedef, tuple(map(_hash_part, leaves))))
+        except TypeError:
+            _raise_unhashable_leaf(self)
+            raise
 
     def __repr__(self):
         return _pformat(self)
+
+    # Copying and pickling: see "Pickling and copying" below.
+    def __copy__(self):
+        return _copy(self)
+
+    def __deepcopy__(self, memo):
+        return _deepcopy(self, memo)
+
+    def __reduce__(self):
+        return _reduce(self)
 
     __signature__ = _Signature()
 
@@ -279,9 +351,123 @@ def _hash_part(leaf):
     return leaf
 
 
-type.__setattr__(Module, _STATIC, ())  # the static entry of every Module without static fields
+def _raise_unhashable_leaf(module):
+    "Name the first leaf of `module` that cannot be hashed, rather than let Python's bare TypeError through."
+    name = type(module).__name__
+    for path, leaf in jax.tree_util.tree_flatten_with_path(module)[0]:
+        try:
+            hash(_hash_part(leaf))
+        except TypeError:
+            raise TypeError(
+                f"Cannot hash {name}: its leaf {name}{jax.tree_util.keystr(path)} is an unhashable "
+                f"{type(leaf).__name__}. A Module's hash combines its leaves (arrays by shape and dtype), so every "
+                f"other leaf must be hashable: make {type(leaf).__name__} hashable, or do not use this Module as a "
+                "dictionary key or static argument.") from None
+
+
+type.__setattr__(Module, _STATIC, _StaticValues())  # the static entry of every Module without static fields
 type.__setattr__(Module, "_eqx_info", _class_info(dataclasses.dataclass(type("_Empty", (), {})), False))
 _register_pytree(Module, [], [])
+
+# %% ../nbs/00_module.ipynb #24643627
+def _import_path(value):
+    "The `(module, qualname)` that imports `value`, checked to give back `value` itself; None when there is none."
+    module, qualname = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    if not isinstance(module, str) or not isinstance(qualname, str) or module not in sys.modules:
+        return None
+    found = sys.modules[module]
+    for part in qualname.split("."):
+        found = getattr(found, part, _ABSENT)
+    return (module, qualname) if found is value else None
+
+
+def _import(module, qualname):
+    found = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
+
+
+_PLAIN_CALLABLES = (type, types.FunctionType, types.BuiltinFunctionType)  # every pickler and copy knows these
+
+
+def _shareable(value) -> bool:
+    "Functions and classes, plain or wrapped, are one object everywhere: copies share them."
+    return isinstance(value, _PLAIN_CALLABLES) or (
+        callable(value) and not isinstance(value, Module) and _import_path(value) is not None)
+
+# %% ../nbs/00_module.ipynb #ae25c135
+def _copy(module):
+    cls = type(module)
+    fields = {name: getattr(module, name) for name in cls._eqx_info.data_names}
+    return cls(**fields, **{_STATIC: getattr(module, _STATIC)})
+
+
+def _deepcopy(module, memo):
+    leaves, treedef = jax.tree_util.tree_flatten(module)  # the structure, static values included, is kept
+    copies = [leaf if _shareable(leaf) else copy.deepcopy(leaf, memo) for leaf in leaves]
+    return jax.tree_util.tree_unflatten(treedef, copies)
+
+# %% ../nbs/00_module.ipynb #91ed1fdb
+class _ByName:
+    "Pickles as the import of `module.qualname`."
+    __slots__ = ("path",)
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return _import, self.path
+
+
+def _by_reference(value):
+    "`value` as a Module pickles it: a named callable that is not a plain function or class goes by its name."
+    kind = type(value)
+    if kind in (tuple, list):  # static tuples of functions, lists of activations
+        return kind(map(_by_reference, value))
+    if kind is dict:
+        return {key: _by_reference(item) for key, item in value.items()}
+    if not callable(value) or isinstance(value, _PLAIN_CALLABLES + (Module,)):
+        return value
+    path = _import_path(value)
+    # `__main__` differs between processes: leave it to the pickler (cloudpickle copies it)
+    return _ByName(path) if path is not None and path[0] != "__main__" else value
+
+
+class _Probe(pickle.Pickler):
+    """Pickles into nothing, passing over the functions, classes and modules that cannot be imported by name:
+    `pickle` refuses those, `cloudpickle` copies them, and this check must not reject what either accepts."""
+    def reducer_override(self, obj):
+        if isinstance(obj, _PLAIN_CALLABLES + (types.ModuleType,)) and _import_path(obj) is None:
+            return tuple, ()  # `tuple` itself imports by name, so it is not passed over in turn
+        return NotImplemented
+
+
+def _check_picklable(cls, name, value):
+    if type(value) in (int, float, str, bool, type(None)):
+        return
+    try:
+        _Probe(io.BytesIO()).dump(value)
+    except Exception as error:
+        raise TypeError(
+            f"Cannot pickle {cls.__name__}: its static field {name!r} holds a {type(value).__name__}, which cannot "
+            f"be pickled ({error}). Static values are pickled with the Module: give the field a picklable value, "
+            "or make it non-static and set it again after loading.") from None
+
+
+def _reduce(module):
+    cls = type(module)
+    info = cls._eqx_info
+    static = tuple(map(_by_reference, getattr(module, _STATIC)))
+    for name, value in zip(info.static_names, static):
+        _check_picklable(cls, name, value)
+    data = {name: _by_reference(getattr(module, name)) for name in info.data_names}
+    return _unpickle, (cls, data, static)
+
+
+def _unpickle(cls, data, static):
+    cls._eqx_info.data_names  # registers a class still pending (one created empty and found by name)
+    return cls(**data, **{_STATIC: _StaticValues(static)})
 
 # %% ../nbs/00_module.ipynb #e24e21c8
 _SHORT_DTYPES = {"float": "f", "int": "i", "uint": "u", "complex": "c", "bfloat": "bf"}

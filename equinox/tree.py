@@ -14,18 +14,42 @@ import numpy as np
 from .filters import _is_none
 
 # %% ../nbs/03_tree.ipynb #5fa83de2
+class _UpdateOfNone(Exception):
+    pass
+
+
 def apply_updates(model: Any, updates: Any) -> Any:
-    """Return a new tree with `model_leaf + update` for every leaf of `updates` that is not `None`, and the
-    model's leaf unchanged where the update is `None`. `updates` has the model's structure, with `None` holes."""
+    """Return a new tree with `model_leaf + update` for every leaf of `updates` that is not `None`, in the model
+    leaf's dtype, and the model's leaf unchanged where the update is `None`. `updates` has the model's structure,
+    with `None` holes."""
     def add(update, leaf):
-        return leaf if update is None else leaf + update
+        if update is None:
+            return leaf
+        if leaf is None:
+            raise _UpdateOfNone
+        total = leaf + update
+        dtype = getattr(leaf, "dtype", None)
+        return total if dtype is None or total.dtype == dtype else total.astype(dtype)
     try:
         return jax.tree_util.tree_map(add, updates, model, is_leaf=_is_none)
+    except _UpdateOfNone:
+        _raise_update_of_none(model, updates)
     except ValueError:
         raise ValueError(
             "apply_updates: updates must have the model's structure, with None for leaves that are not updated.\n"
             f"  updates structure: {jax.tree_util.tree_structure(updates, is_leaf=_is_none)}\n"
             f"  model structure:   {jax.tree_util.tree_structure(model)}") from None
+
+
+def _raise_update_of_none(model, updates):
+    def check(path, update, leaf):
+        if update is not None and leaf is None:
+            raise ValueError(
+                f"apply_updates: the model's leaf at {jax.tree_util.keystr(path) or 'the root'} is None, but its "
+                f"update is not (got a {type(update).__name__}). A None in the model cannot be updated: pass None "
+                "as its update, or `combine` the model's parts (after `partition`) before applying updates.")
+    jax.tree_util.tree_map_with_path(check, updates, model, is_leaf=_is_none)
+    raise ValueError("apply_updates: an update that is not None meets a None in the model.")
 
 # %% ../nbs/03_tree.ipynb #8e4f52b8
 _MISSING = object()
@@ -142,6 +166,8 @@ def _leaf_equal(a, b):
     if _is_jax(a) or _is_jax(b):
         if not (_is_jax(a) and _is_jax(b)) or a.shape != b.shape or a.dtype != b.dtype:
             return False
+        if jax.dtypes.issubdtype(a.dtype, jax.dtypes.prng_key):  # same dtype, so the same implementation
+            a, b = jax.random.key_data(a), jax.random.key_data(b)
         if isinstance(a, jax.core.Tracer) or isinstance(b, jax.core.Tracer):
             return (a == b).all()
         return bool(np.array_equal(np.asarray(a), np.asarray(b)))
