@@ -392,17 +392,23 @@ def _static_argnames_of(fun, static_argnums):
     return tuple(positional[i].name for i in static_argnums if positional[i].kind is not positional[i].POSITIONAL_ONLY)
 
 
-def jitf(fun: Callable, *, filter_fn: Callable[[Any], bool] | None = None, filter_tree: Any = None, **jit_kwargs):
+def jitf(
+    fun: Callable,  # the function to compile; a PyTree function (a Module, a bound method, a partial) has its arrays traced
+    *,
+    filter_fn: Callable[[Any], bool] | None = None,  # called on every leaf of the inputs and of `fun`: True traced, False static
+    filter_tree: Any = None,  # instead of `filter_fn`: bools with the inputs' structure (a tuple of trees for several inputs)
+    **jit_kwargs,  # for `jax.jit`: static_argnums, static_argnames, donate_argnums, keep_unused, device, backend, inline, compiler_options
+) -> Callable:  # the compiled function, which also accepts and returns non-array leaves
     """JIT-compile `fun`, choosing per leaf which inputs are traced and which are static.
 
-    `filter_fn` is called on every leaf of every input (and of `fun` itself, when it is a PyTree such as a bound
-    method of a Module): `True` means traced, `False` static. Alternatively `filter_tree` is a tree of bools
-    with exactly the structure of the input (or a tuple of trees, one per positional input that is not in
-    `static_argnums`); leaves of `fun` and of keyword arguments are then traced when they are arrays. Give
-    exactly one of the two. Other keyword arguments go to `jax.jit` (`static_argnums`, `static_argnames`,
-    `donate_argnums`, `keep_unused`, `device`, `backend`, `inline`, `compiler_options`); every leaf of an
-    argument in `static_argnums` is static. Static leaves must be hashable; new values of static leaves
-    retrace. Returns the compiled function, which also accepts and returns non-array leaves."""
+    `jit_kwargs` go to `jax.jit`: `static_argnums`, `static_argnames`, `donate_argnums`, `keep_unused`,
+    `device`, `backend`, `inline`, `compiler_options`.
+
+    Give exactly one of `filter_fn` and `filter_tree`. With `filter_tree`, the leaves of `fun` and of keyword
+    arguments are traced when they are arrays, and the tree describes the positional inputs not in
+    `static_argnums`. Every leaf of an argument in `static_argnums`/`static_argnames` is static. Static leaves
+    must be hashable and key the cache with their type (`1`, `1.0` and `True` compile separately); a new static
+    value traces again."""
     _check_callable(fun, "jitf")
     _choose_filter(filter_fn, filter_tree, "jitf")
     unknown = sorted(set(jit_kwargs) - set(_JIT_OPTIONS))
@@ -790,20 +796,31 @@ def _check_distinct(positions, name, argnums, n=None):
                          "argument once.")
 
 
-def gradf(fun: Callable, *, filter_fn: Callable[[Any], bool] | None = None, filter_tree: Any = None, **grad_kwargs):
-    """Gradient of `fun` with respect to chosen leaves of the arguments in `argnums` (default 0).
+def gradf(
+    fun: Callable,  # a scalar-valued function (or one returning `(value, aux)` with `has_aux=True`)
+    *,
+    filter_fn: Callable[[Any], bool] | None = None,  # called on every leaf of the differentiated arguments: True differentiates it
+    filter_tree: Any = None,  # instead of `filter_fn`: bools with the argument's structure (a tuple of trees for a tuple `argnums`)
+    **grad_kwargs,  # for `jax.grad`: argnums (default 0, each argument at most once), has_aux, holomorphic, allow_int
+) -> Callable:  # returns the gradient, or `(gradient, aux)` with `has_aux=True`
+    """Gradient of `fun` with respect to chosen leaves of the arguments in `argnums`.
 
-    `filter_fn` is called on every leaf of those arguments: `True` means differentiated. Alternatively
-    `filter_tree` is a tree of bools with exactly the argument's structure (a tuple of trees when `argnums` is a
-    tuple). Give exactly one. Other keyword arguments (`argnums`, `has_aux`, `holomorphic`, `allow_int`) go to
-    `jax.grad`. The gradient has the arguments' structure with `None` for leaves that were not differentiated;
-    with a tuple `argnums`, it is a tuple of such trees."""
+    `grad_kwargs` go to `jax.grad`: `argnums` (default 0; an int or a tuple naming each argument at most once),
+    `has_aux`, `holomorphic`, `allow_int` (each True or False).
+
+    Give exactly one of `filter_fn` and `filter_tree`. The gradient has the arguments' structure with `None` for
+    leaves that were not differentiated; with a tuple `argnums`, it is a tuple of such trees."""
     return _make_grad("gradf", fun, filter_fn, filter_tree, grad_kwargs, value=False)
 
 
-def value_and_grad_f(fun: Callable, *, filter_fn: Callable[[Any], bool] | None = None, filter_tree: Any = None,
-                     **grad_kwargs):
-    """Like `gradf`, but returns `(value, gradient)`, or `((value, aux), gradient)` with `has_aux=True`."""
+def value_and_grad_f(
+    fun: Callable,  # a scalar-valued function (or one returning `(value, aux)` with `has_aux=True`)
+    *,
+    filter_fn: Callable[[Any], bool] | None = None,  # as for `gradf`
+    filter_tree: Any = None,  # as for `gradf`
+    **grad_kwargs,  # as for `gradf`: argnums, has_aux, holomorphic, allow_int
+) -> Callable:  # returns `(value, gradient)`, or `((value, aux), gradient)` with `has_aux=True`
+    "Like `gradf` (the same `grad_kwargs`), also returning the value of `fun`."
     return _make_grad("value_and_grad_f", fun, filter_fn, filter_tree, grad_kwargs, value=True)
 
 # %% ../nbs/02_transforms.ipynb #a378da75
@@ -863,18 +880,32 @@ def _check_differentiable(config, i, arg, leaves, mask):
                 "False for it (is_inexact_array does).")
 
 # %% ../nbs/02_transforms.ipynb #ecfb4e5b
-def filter_jit(fun: Callable, **jit_kwargs):
-    "JIT-compile `fun`, tracing every array leaf of its inputs (and of `fun`) and holding every other leaf static."
+def filter_jit(
+    fun: Callable,  # the function to compile; a PyTree function (a Module, a bound method, a partial) has its arrays traced
+    **jit_kwargs,  # as for `jitf`: static_argnums, static_argnames, donate_argnums, ...
+) -> Callable:  # the compiled function, which also accepts and returns non-array leaves
+    """JIT-compile `fun`, tracing every array leaf of its inputs (and of `fun`) and holding every other leaf static.
+
+    `jit_kwargs` are `jitf`'s: `static_argnums`, `static_argnames`, `donate_argnums` and the other `jax.jit`
+    options it lists."""
     return jitf(fun, filter_fn=is_array, **jit_kwargs)
 
 
-def filter_grad(fun: Callable, *, has_aux: bool = False):
+def filter_grad(
+    fun: Callable,  # a scalar-valued function of a model (its first argument) and anything else
+    *,
+    has_aux: bool = False,  # `fun` returns `(value, aux)`; the result is then `(gradient, aux)`
+) -> Callable:  # returns the gradient: the first argument's structure, `None` where a leaf is not differentiated
     "Gradient of `fun` with respect to the floating-point JAX arrays of its first argument (`None` elsewhere)."
     return gradf(fun, filter_fn=is_inexact_array, has_aux=has_aux)
 
 
-def filter_value_and_grad(fun: Callable, *, has_aux: bool = False):
-    "Like `filter_grad`, returning `(value, gradient)` (or `((value, aux), gradient)` with `has_aux=True`)."
+def filter_value_and_grad(
+    fun: Callable,  # a scalar-valued function of a model (its first argument) and anything else
+    *,
+    has_aux: bool = False,  # `fun` returns `(value, aux)`; the result is then `((value, aux), gradient)`
+) -> Callable:  # returns `(value, gradient)`
+    "Like `filter_grad`, also returning the value of `fun`."
     return value_and_grad_f(fun, filter_fn=is_inexact_array, has_aux=has_aux)
 
 # %% ../nbs/02_transforms.ipynb #6ca3edf7
@@ -894,14 +925,19 @@ def _spec_key(spec):
     return treedef, tuple(leaves)
 
 
-def filter_vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, *, axis_name: Any = None,
-                axis_size: int | None = None):
+def filter_vmap(
+    fun: Callable,  # the function to vectorise; its own arrays (a Module's) are not batched
+    in_axes: Any = 0,  # one spec for all positional arguments, or a tuple with one spec per argument
+    out_axes: Any = 0,  # a spec for the output
+    *,
+    axis_name: Any = None,  # names the batch axis for collectives (`jax.lax.pmean(x, axis_name)`)
+    axis_size: int | None = None,  # the batch size, needed when no input is batched
+) -> Callable:  # the vectorised function
     """Vectorise `fun` over the array leaves of its inputs.
 
-    `in_axes`: a tuple with one spec per positional argument, or a single spec for all; a spec is a PyTree prefix
-    of the argument with `int`, `None` or callable (`leaf -> int | None`) leaves. An `int` applies to the arrays
-    below it; non-array leaves are not batched. `out_axes`: a spec for the output, in the same terms. Arrays in
-    keyword arguments are batched along axis 0. `axis_name` and `axis_size` go to `jax.vmap`."""
+    A spec is a PyTree prefix of the argument (or output) with `int`, `None` or callable (`leaf -> int | None`)
+    leaves: an `int` applies to the arrays below it, and non-array leaves are never batched. Arrays in keyword
+    arguments are batched along axis 0."""
     _check_callable(fun, "filter_vmap")
     _check_axes(in_axes, "filter_vmap", "in_axes")
     _check_axes(out_axes, "filter_vmap", "out_axes")
