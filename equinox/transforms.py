@@ -100,8 +100,39 @@ class _Wrapper(Module):
     def __name__(self):
         return getattr(self.__wrapped__, "__name__", type(self).__name__)
 
+    @property
+    def __signature__(self):
+        return inspect.signature(self.__wrapped__)
+
+    def __get__(self, instance, owner=None):
+        # Used as a decorator in a class body, a wrapper binds like a function: the instance becomes the first
+        # positional argument, and so a PyTree whose arrays are traced.
+        return self if instance is None else types.MethodType(self, instance)
+
     def __repr__(self):
         return f"{type(self).__name__.lstrip('_')}({self.__name__})"
+
+
+def _wrap(cls, fun, config):
+    "A wrapper around `fun` that presents itself as `fun` does: docstring, qualified name, module, signature."
+    wrapper = cls(_as_pytree(fun), config)
+    for name in ("__doc__", "__qualname__", "__module__"):
+        value = getattr(fun, name, None)
+        if isinstance(value, str):
+            object.__setattr__(wrapper, name, value)
+    return wrapper
+
+
+def _options_first(transform):
+    "Let `transform(**options)`, without the function, return a decorator, so that `@transform(...)` works."
+    @functools.wraps(transform)
+    def transform_or_decorator(fun=None, /, *args, **options):
+        if fun is None and "fun" in options:
+            fun = options.pop("fun")
+        if fun is None:
+            return functools.partial(transform, *args, **options)
+        return transform(fun, *args, **options)
+    return transform_or_decorator
 
 # %% ../nbs/02_transforms.ipynb #d234477c
 def _array_mask(leaves):
@@ -392,6 +423,7 @@ def _static_argnames_of(fun, static_argnums):
     return tuple(positional[i].name for i in static_argnums if positional[i].kind is not positional[i].POSITIONAL_ONLY)
 
 
+@_options_first
 def jitf(
     fun: Callable,  # the function to compile; a PyTree function (a Module, a bound method, a partial) has its arrays traced
     *,
@@ -437,7 +469,7 @@ def jitf(
                      donate_argnums=donate_argnums, jit_kwargs=dict(jit_kwargs),
                      fast=tree is None and not static_argnums and not static_argnames,
                      by_type=filter_fn is is_array)
-    return _JitWrapper(_as_pytree(fun), config)
+    return _wrap(_JitWrapper, fun, config)
 
 # %% ../nbs/02_transforms.ipynb #8d52aefd
 _NAN = object()  # stands for every NaN in a key
@@ -586,14 +618,40 @@ def _prepare(wrapper, args, kwargs):
         filter_leaves, single, multiple = config.tree
         arg_leaves, arg_def = jax.tree_util.tree_flatten(dynamic_args)
         if arg_def != single and (multiple is None or arg_def != multiple):
-            names = _input_names(wrapper.fun, args, config.static_argnums)
-            raise _structure_error("jitf", "inputs", config.filter_tree, dynamic_args, names)
+            filter_leaves = _prefix_mask(wrapper, dynamic_args, arg_def, args)
         rest_leaves, rest_def = jax.tree_util.tree_flatten((wrapper.fun, kwargs))
         leaves = arg_leaves + rest_leaves
         mask = filter_leaves + _array_mask(rest_leaves)
         treedef = (arg_def, rest_def)
     static = tuple(compress(leaves, map(not_, mask))) + whole
     return leaves, (config, (treedef, layout), mask, _static_key(static))
+
+
+def _prefix_mask(wrapper, dynamic_args, arg_def, args):
+    """The mask of a `filter_tree` that is a prefix of the inputs' structure, each bool standing for a whole
+    subtree (as a `filter_spec` does), remembered per input structure."""
+    config = wrapper.config
+    masks = config.__dict__.setdefault("prefix_masks", {})
+    mask = masks.get(arg_def)
+    if mask is None:
+        mask = _expand_prefix(config.filter_tree, dynamic_args)
+        if mask is None:
+            names = _input_names(wrapper.fun, args, config.static_argnums)
+            raise _structure_error("jitf", "inputs", config.filter_tree, dynamic_args, names)
+        if len(masks) < _CACHE_SIZE:
+            masks[arg_def] = mask
+    return mask
+
+
+def _expand_prefix(filter_tree, inputs):
+    "One bool per leaf of `inputs` (a tuple), from a prefix `filter_tree` for all of them or for the only one."
+    several = type(filter_tree) is tuple and len(filter_tree) == len(inputs)
+    flags, spec_def = jax.tree_util.tree_flatten(filter_tree if several else (filter_tree,))
+    try:
+        subtrees = spec_def.flatten_up_to(inputs)
+    except ValueError:
+        return None
+    return tuple(flag for flag, sub in zip(flags, subtrees) for _ in jax.tree_util.tree_leaves(sub))
 
 
 def _input_names(fun, args, static_argnums):
@@ -780,12 +838,12 @@ def _make_grad(name, fun, filter_fn, filter_tree, grad_kwargs, value):
         if type(given) is not tuple or len(given) != len(positions):
             raise ValueError(f"{name}: filter_tree must be a tuple with one tree per argument in argnums "
                              f"({len(positions)}), got {filter_tree!r}.")
-        trees = tuple(_filter_tree_leaves(tree, name) for tree in given)
-        mask_of, key = None, (name, "tree", trees)
+        trees = tuple(_filter_tree_leaves(tree, name) + (tree,) for tree in given)
+        mask_of, key = None, (name, "tree", tuple(t[:2] for t in trees))
     key += (positions, single, has_aux, tuple(sorted(grad_kwargs.items())))
     config = _intern(_GradConfig, key, name=name, mask_of=mask_of, trees=trees, filter_tree=filter_tree,
                      positions=positions, single=single, has_aux=has_aux, value=value, grad_kwargs=grad_kwargs)
-    return _GradWrapper(_as_pytree(fun), config)
+    return _wrap(_GradWrapper, fun, config)
 
 
 def _check_distinct(positions, name, argnums, n=None):
@@ -796,6 +854,7 @@ def _check_distinct(positions, name, argnums, n=None):
                          "argument once.")
 
 
+@_options_first
 def gradf(
     fun: Callable,  # a scalar-valued function (or one returning `(value, aux)` with `has_aux=True`)
     *,
@@ -813,6 +872,7 @@ def gradf(
     return _make_grad("gradf", fun, filter_fn, filter_tree, grad_kwargs, value=False)
 
 
+@_options_first
 def value_and_grad_f(
     fun: Callable,  # a scalar-valued function (or one returning `(value, aux)` with `has_aux=True`)
     *,
@@ -840,10 +900,12 @@ class _GradWrapper(_Wrapper):
             if config.trees is None:
                 mask = config.mask_of(leaves)
             else:
-                mask, expected = config.trees[k]
-                if treedef != expected:
+                mask, expected, tree = config.trees[k]
+                if treedef != expected:  # a prefix: each bool stands for a whole subtree
+                    mask = _expand_prefix((tree,), (args[i],))
+                if mask is None:
                     raise ValueError(
-                        f"{config.name}: filter_tree does not match argument {i}:\n  filter_tree structure: "
+                        f"{config.name}: filter_tree is not a prefix of argument {i}:\n  filter_tree structure: "
                         f"{expected}\n  argument structure:    {treedef}")
             _check_differentiable(config, i, args[i], leaves, mask)
             selected.append(jax.tree_util.tree_unflatten(treedef, [l if m else None for l, m in zip(leaves, mask)]))
@@ -880,6 +942,7 @@ def _check_differentiable(config, i, arg, leaves, mask):
                 "False for it (is_inexact_array does).")
 
 # %% ../nbs/02_transforms.ipynb #ecfb4e5b
+@_options_first
 def filter_jit(
     fun: Callable,  # the function to compile; a PyTree function (a Module, a bound method, a partial) has its arrays traced
     **jit_kwargs,  # as for `jitf`: static_argnums, static_argnames, donate_argnums, ...
@@ -891,6 +954,7 @@ def filter_jit(
     return jitf(fun, filter_fn=is_array, **jit_kwargs)
 
 
+@_options_first
 def filter_grad(
     fun: Callable,  # a scalar-valued function of a model (its first argument) and anything else
     *,
@@ -900,6 +964,7 @@ def filter_grad(
     return gradf(fun, filter_fn=is_inexact_array, has_aux=has_aux)
 
 
+@_options_first
 def filter_value_and_grad(
     fun: Callable,  # a scalar-valued function of a model (its first argument) and anything else
     *,
@@ -925,6 +990,7 @@ def _spec_key(spec):
     return treedef, tuple(leaves)
 
 
+@_options_first
 def filter_vmap(
     fun: Callable,  # the function to vectorise; its own arrays (a Module's) are not batched
     in_axes: Any = 0,  # one spec for all positional arguments, or a tuple with one spec per argument
@@ -943,7 +1009,7 @@ def filter_vmap(
     _check_axes(out_axes, "filter_vmap", "out_axes")
     key = ("filter_vmap", _spec_key(in_axes), _spec_key(out_axes), axis_name, axis_size)
     config = _intern(_VmapConfig, key, in_axes=in_axes, out_axes=out_axes, axis_name=axis_name, axis_size=axis_size)
-    return _VmapWrapper(_as_pytree(fun), config)
+    return _wrap(_VmapWrapper, fun, config)
 
 
 def _resolve_axes(spec, tree, name, what):
