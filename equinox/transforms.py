@@ -11,6 +11,7 @@ import collections
 import functools
 import inspect
 import types
+import warnings
 import weakref
 from itertools import compress
 from operator import itemgetter, not_
@@ -430,8 +431,9 @@ def _check_no_escaping_tracer(out):
 # %% ../nbs/02_transforms.ipynb #ef144bd2
 _CACHE_SIZE = 4096
 _cache: collections.OrderedDict = collections.OrderedDict()  # key -> compiled function, least recently used first
-_JIT_OPTIONS = ("static_argnums", "static_argnames", "donate_argnums", "keep_unused", "device", "backend",
-                "inline", "compiler_options")
+_JIT_OPTIONS = ("static_argnums", "static_argnames", "donate_argnums", "donate", "in_shardings", "out_shardings",
+                "keep_unused", "device", "backend", "inline", "compiler_options")
+_DONATE_MODES = ("none", "all", "all-except-first", "warn", "warn-except-first")
 
 
 def _normalise_argnums(argnums, name, option):
@@ -476,7 +478,11 @@ def jitf(
     """JIT-compile `fun`, choosing per leaf which inputs are traced and which are static.
 
     `jit_kwargs` go to `jax.jit`: `static_argnums`, `static_argnames`, `donate_argnums`, `keep_unused`,
-    `device`, `backend`, `inline`, `compiler_options`.
+    `device`, `backend`, `inline`, `compiler_options`, `out_shardings` (one sharding for every output array).
+    Two more act on the traced leaves: `in_shardings` (one sharding for every traced leaf, or a tuple with one
+    sharding or `None` per positional argument), and `donate`, which donates the arrays of the arguments:
+    `"all"`, `"all-except-first"` (not those of the first argument), their `"warn"` forms (which keep JAX's
+    warning about donated buffers that could not be used, silenced otherwise) and `"none"` (the default).
 
     Give exactly one of `filter_fn` and `filter_tree`. With `filter_tree`, the leaves of `fun` and of keyword
     arguments are traced when they are arrays, and the tree describes the positional inputs not in
@@ -497,18 +503,26 @@ def jitf(
     overlap = set(static_argnums) & set(donate_argnums)
     if overlap:
         raise ValueError(f"jitf: argument(s) {sorted(overlap)} cannot be both static and donated.")
+    donate = jit_kwargs.pop("donate", "none")
+    if donate not in _DONATE_MODES:
+        raise ValueError(f"jitf: donate must be one of {', '.join(map(repr, _DONATE_MODES))}, got {donate!r}.")
+    if donate != "none" and donate_argnums:
+        raise ValueError("jitf: give donate or donate_argnums, not both: donate chooses the donated arguments itself.")
+    in_shardings = jit_kwargs.pop("in_shardings", None)
+    _check_in_shardings(in_shardings)
     options = tuple(sorted((k, v if not isinstance(v, dict) else tuple(sorted(v.items()))) for k, v in jit_kwargs.items()))
     if filter_fn is not None:
         mask_of = _mask_function(filter_fn, "jitf")
-        key = ("jitf", "fn", filter_fn, static_argnums, static_argnames, donate_argnums, options)
+        key = ("jitf", "fn", filter_fn, static_argnums, static_argnames, donate_argnums, donate, in_shardings, options)
         tree = None
     else:
         tree = _flatten_filter_tree(filter_tree, "jitf")
         mask_of = _array_mask
-        key = ("jitf", "tree", tree, static_argnums, static_argnames, donate_argnums, options)
+        key = ("jitf", "tree", tree, static_argnums, static_argnames, donate_argnums, donate, in_shardings, options)
     config = _intern(_JitConfig, key, mask_of=mask_of, filter_tree=filter_tree, tree=tree,
                      static_argnums=static_argnums, static_argnames=static_argnames,
-                     donate_argnums=donate_argnums, jit_kwargs=dict(jit_kwargs),
+                     donate_argnums=donate_argnums, donate=donate, in_shardings=in_shardings,
+                     jit_kwargs=dict(jit_kwargs),
                      fast=tree is None and not static_argnums and not static_argnames,
                      by_type=filter_fn is is_array)
     return _wrap(_JitWrapper, fun, config)
@@ -743,9 +757,13 @@ def _compile(wrapper, key, args, kwargs):
     traced_function.__name__ = getattr(wrapper, "__name__", "jitf")
     traced_function.__qualname__ = traced_function.__name__
     options = dict(config.jit_kwargs)
-    if config.donate_argnums:
-        options["donate_argnums"] = _donated_positions(wrapper, mask, args)
+    if config.donate_argnums or config.donate != "none":
+        options["donate_argnums"] = _traced_positions(wrapper, mask, args, kwargs, _donated(config, len(args)))
+    if config.in_shardings is not None:
+        options["in_shardings"] = _leaf_shardings(wrapper, mask, args, kwargs)
     compiled = jax.jit(traced_function, **options)
+    if config.donate in ("all", "all-except-first"):
+        compiled = _without_donation_warnings(compiled)
     _remember(key, compiled)
     return compiled
 
@@ -766,16 +784,61 @@ def _remember(key, compiled):
         _cache.popitem(last=False)
 
 
-def _donated_positions(wrapper, mask, args):
-    "Positions among the traced leaves of the leaves that belong to donated positional arguments."
+_KEYWORDS = "keywords"  # the owner of every leaf of a keyword argument
+
+
+def _leaf_owners(wrapper, args, kwargs):
+    "For each input leaf, in the order the call flattens them: its positional argument, `_KEYWORDS`, or None (`fun`)."
     config, n = wrapper.config, len(args)
-    donated = {i % n for i in config.donate_argnums if -n <= i < n}
     static = {i % n for i in config.static_argnums if -n <= i < n}
-    owners = [i for i, a in enumerate(args) if i not in static for _ in jax.tree_util.tree_leaves(a)]
-    if config.tree is None:  # leaves are ordered (function, positional arguments, keyword arguments)
-        owners = [None] * len(jax.tree_util.tree_leaves(wrapper.fun)) + owners
-    owners += [None] * (len(mask) - len(owners))
-    return tuple(j for j, owner in enumerate(compress(owners, mask)) if owner in donated)
+    of_args = [i for i, a in enumerate(args) if i not in static for _ in jax.tree_util.tree_leaves(a)]
+    of_fun = [None] * len(jax.tree_util.tree_leaves(wrapper.fun))
+    of_kwargs = [_KEYWORDS for k, v in kwargs.items() if k not in config.static_argnames
+                 for _ in jax.tree_util.tree_leaves(v)]
+    # the fast route flattens (function, arguments, keywords); a filter_tree comes with the arguments first
+    return of_fun + of_args + of_kwargs if config.tree is None else of_args + of_fun + of_kwargs
+
+
+def _traced_positions(wrapper, mask, args, kwargs, owners_wanted):
+    "Positions among the traced leaves of the leaves whose owner is in `owners_wanted`."
+    owners = _leaf_owners(wrapper, args, kwargs)
+    return tuple(j for j, owner in enumerate(compress(owners, mask)) if owner in owners_wanted)
+
+
+def _donated(config, n):
+    "The owners whose leaves are donated."
+    if config.donate == "none":
+        return {i % n for i in config.donate_argnums if -n <= i < n}
+    first = 1 if config.donate.endswith("except-first") else 0
+    return set(range(first, n)) | {_KEYWORDS}
+
+
+def _without_donation_warnings(jitted):
+    def call(*traced):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Some donated buffers were not usable")
+            return jitted(*traced)
+    return call
+
+
+def _check_in_shardings(in_shardings):
+    shardings = in_shardings if type(in_shardings) is tuple else (in_shardings,)
+    for sharding in shardings:
+        if sharding is not None and not isinstance(sharding, jax.sharding.Sharding):
+            raise TypeError(f"jitf: in_shardings must be a jax.sharding.Sharding, None, or a tuple of those with one "
+                            f"per positional argument; got {sharding!r} of type {type(sharding).__name__}.")
+
+
+def _leaf_shardings(wrapper, mask, args, kwargs):
+    "One sharding (or None: unspecified) per traced leaf, from `in_shardings`."
+    given = wrapper.config.in_shardings
+    owners = _leaf_owners(wrapper, args, kwargs)
+    if type(given) is not tuple:
+        return tuple(given if owner is not None else None for owner in compress(owners, mask))
+    if len(given) != len(args):
+        raise ValueError(f"jitf: in_shardings is a tuple of {len(given)} sharding(s), one per positional argument, "
+                         f"but the function was called with {len(args)} positional argument(s).")
+    return tuple(given[owner] if type(owner) is int else None for owner in compress(owners, mask))
 
 # %% ../nbs/02_transforms.ipynb #c4e196bf
 def _leaf_entries(wrapper, args, kwargs):
@@ -987,13 +1050,15 @@ def _check_differentiable(config, i, arg, leaves, mask):
 @_options_first
 def filter_jit(
     fun: Callable,  # the function to compile; a PyTree function (a Module, a bound method, a partial) has its arrays traced
-    **jit_kwargs,  # as for `jitf`: static_argnums, static_argnames, donate_argnums, ...
+    *,
+    donate: str = "none",  # "all", "all-except-first", "warn", "warn-except-first" or "none": see `jitf`
+    **jit_kwargs,  # as for `jitf`: static_argnums, static_argnames, in_shardings, ...
 ) -> Callable:  # the compiled function, which also accepts and returns non-array leaves
     """JIT-compile `fun`, tracing every array leaf of its inputs (and of `fun`) and holding every other leaf static.
 
-    `jit_kwargs` are `jitf`'s: `static_argnums`, `static_argnames`, `donate_argnums` and the other `jax.jit`
-    options it lists."""
-    return jitf(fun, filter_fn=is_array, **jit_kwargs)
+    `jit_kwargs` are `jitf`'s: `static_argnums`, `static_argnames`, `donate_argnums`, `in_shardings`,
+    `out_shardings` and the other `jax.jit` options it lists."""
+    return jitf(fun, filter_fn=is_array, donate=donate, **jit_kwargs)
 
 
 @_options_first
@@ -1001,9 +1066,17 @@ def filter_grad(
     fun: Callable,  # a scalar-valued function of a model (its first argument) and anything else
     *,
     has_aux: bool = False,  # `fun` returns `(value, aux)`; the result is then `(gradient, aux)`
+    **grad_kwargs,  # for `jax.grad`: holomorphic, allow_int
 ) -> Callable:  # returns the gradient: the first argument's structure, `None` where a leaf is not differentiated
     "Gradient of `fun` with respect to the floating-point JAX arrays of its first argument (`None` elsewhere)."
-    return gradf(fun, filter_fn=is_inexact_array, has_aux=has_aux)
+    _first_argument_only("filter_grad", grad_kwargs)
+    return gradf(fun, filter_fn=is_inexact_array, has_aux=has_aux, **grad_kwargs)
+
+
+def _first_argument_only(name, grad_kwargs):
+    if "argnums" in grad_kwargs:
+        raise TypeError(f"{name}: differentiates the first argument only, so it takes no argnums. Put what to "
+                        "differentiate in the first argument (a tuple, say), or use gradf(..., argnums=...).")
 
 
 @_options_first
@@ -1011,9 +1084,11 @@ def filter_value_and_grad(
     fun: Callable,  # a scalar-valued function of a model (its first argument) and anything else
     *,
     has_aux: bool = False,  # `fun` returns `(value, aux)`; the result is then `((value, aux), gradient)`
+    **grad_kwargs,  # for `jax.grad`: holomorphic, allow_int
 ) -> Callable:  # returns `(value, gradient)`
     "Like `filter_grad`, also returning the value of `fun`."
-    return value_and_grad_f(fun, filter_fn=is_inexact_array, has_aux=has_aux)
+    _first_argument_only("filter_value_and_grad", grad_kwargs)
+    return value_and_grad_f(fun, filter_fn=is_inexact_array, has_aux=has_aux, **grad_kwargs)
 
 # %% ../nbs/02_transforms.ipynb #6ca3edf7
 class _VmapConfig(_Config):
