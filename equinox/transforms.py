@@ -20,7 +20,7 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
-from .filters import _array_type, _inexact_dtype, _is_none, is_array, is_array_like, is_inexact_array
+from .filters import _array_type, _inexact_dtype, _is_none, if_array, is_array, is_array_like, is_inexact_array
 from .module import _STATIC, Module, field
 
 # %% ../nbs/02_transforms.ipynb #db539002
@@ -1095,6 +1095,9 @@ class _VmapConfig(_Config):
     pass
 
 
+_DEFAULT_AXIS = if_array(0)
+
+
 def _check_axes(spec, name, option):
     for leaf in jax.tree_util.tree_leaves(spec, is_leaf=_is_none):
         if not (leaf is None or callable(leaf) or (isinstance(leaf, int) and not isinstance(leaf, bool))):
@@ -1110,8 +1113,8 @@ def _spec_key(spec):
 @_options_first
 def filter_vmap(
     fun: Callable,  # the function to vectorise; its own arrays (a Module's) are not batched
-    in_axes: Any = 0,  # one spec for all positional arguments, or a tuple with one spec per argument
-    out_axes: Any = 0,  # a spec for the output
+    in_axes: Any = if_array(0),  # one spec for all positional arguments, a tuple with one per argument, or a dict by name
+    out_axes: Any = if_array(0),  # a spec for the output
     *,
     axis_name: Any = None,  # names the batch axis for collectives (`jax.lax.pmean(x, axis_name)`)
     axis_size: int | None = None,  # the batch size, needed when no input is batched
@@ -1119,14 +1122,39 @@ def filter_vmap(
     """Vectorise `fun` over the array leaves of its inputs.
 
     A spec is a PyTree prefix of the argument (or output) with `int`, `None` or callable (`leaf -> int | None`)
-    leaves: an `int` applies to the arrays below it, and non-array leaves are never batched. Arrays in keyword
-    arguments are batched along axis 0."""
+    leaves: an `int` applies to the arrays below it, and non-array leaves are never batched. A dict `in_axes`
+    gives specs by argument name, positional or keyword; arguments it does not name, and keyword arguments when
+    `in_axes` is not a dict, get `if_array(0)`. The function itself (a Module, a bound method) is not batched."""
     _check_callable(fun, "filter_vmap")
     _check_axes(in_axes, "filter_vmap", "in_axes")
     _check_axes(out_axes, "filter_vmap", "out_axes")
     key = ("filter_vmap", _spec_key(in_axes), _spec_key(out_axes), axis_name, axis_size)
     config = _intern(_VmapConfig, key, in_axes=in_axes, out_axes=out_axes, axis_name=axis_name, axis_size=axis_size)
     return _wrap(_VmapWrapper, fun, config)
+
+
+def _argument_specs(wrapper, args, kwargs):
+    "`in_axes` as a spec for `(args, kwargs)`: a dict names arguments (the others get `if_array(0)`)."
+    in_axes = wrapper.config.in_axes
+    if type(in_axes) is tuple:
+        if len(in_axes) != len(args):
+            raise ValueError(f"filter_vmap: in_axes is a tuple of {len(in_axes)} spec(s), one per positional "
+                             f"argument, but the function got {len(args)} positional argument(s).")
+        return in_axes, {k: _DEFAULT_AXIS for k in kwargs}
+    if type(in_axes) is not dict:
+        return (in_axes,) * len(args), {k: _DEFAULT_AXIS for k in kwargs}
+    try:
+        bound = inspect.signature(wrapper.__wrapped__).bind(*args, **kwargs)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"filter_vmap: in_axes is a dict naming arguments, but the call does not match the "
+                        f"function's signature: {error}") from None
+    unknown = sorted(set(in_axes) - set(bound.arguments))
+    if unknown:
+        raise ValueError(f"filter_vmap: in_axes names {', '.join(map(repr, unknown))}, which the call does not pass; "
+                         f"it passes {', '.join(map(repr, bound.arguments))}.")
+    names = list(bound.arguments)[:len(args)]  # positional arguments bind first, in order
+    return (tuple(in_axes.get(name, _DEFAULT_AXIS) for name in names),
+            {k: in_axes.get(k, _DEFAULT_AXIS) for k in kwargs})
 
 
 def _resolve_axes(spec, tree, name, what):
@@ -1153,15 +1181,8 @@ def _resolve_axes(spec, tree, name, what):
 class _VmapWrapper(_Wrapper):
     def __call__(self, *args, **kwargs):
         config = self.config
-        in_axes = config.in_axes
-        if type(in_axes) is tuple:
-            if len(in_axes) != len(args):
-                raise ValueError(f"filter_vmap: in_axes is a tuple of {len(in_axes)} spec(s), one per positional "
-                                 f"argument, but the function got {len(args)} positional argument(s).")
-        else:
-            in_axes = (in_axes,) * len(args)
         leaves, treedef = jax.tree_util.tree_flatten((args, kwargs))
-        axes = _resolve_axes((in_axes, 0), (args, kwargs), "in_axes", "arguments")
+        axes = _resolve_axes(_argument_specs(self, args, kwargs), (args, kwargs), "in_axes", "arguments")
         batched = tuple(a is not None for a in axes)
         if not any(batched) and config.axis_size is None:
             raise ValueError("filter_vmap: no array in the inputs is batched (in_axes selects none), so the batch "
