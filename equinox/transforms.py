@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['Partial', 'module_update_wrapper', 'jitf', 'clear_caches', 'gradf', 'value_and_grad_f', 'filter_jit', 'filter_grad',
-           'filter_value_and_grad', 'filter_vmap']
+           'filter_value_and_grad', 'filter_vmap', 'filter_pmap']
 
 # %% ../nbs/02_transforms.ipynb #ce00cca4
 import collections
@@ -1133,12 +1133,12 @@ def filter_vmap(
     return _wrap(_VmapWrapper, fun, config)
 
 
-def _argument_specs(wrapper, args, kwargs):
+def _argument_specs(wrapper, args, kwargs, name="filter_vmap"):
     "`in_axes` as a spec for `(args, kwargs)`: a dict names arguments (the others get `if_array(0)`)."
     in_axes = wrapper.config.in_axes
     if type(in_axes) is tuple:
         if len(in_axes) != len(args):
-            raise ValueError(f"filter_vmap: in_axes is a tuple of {len(in_axes)} spec(s), one per positional "
+            raise ValueError(f"{name}: in_axes is a tuple of {len(in_axes)} spec(s), one per positional "
                              f"argument, but the function got {len(args)} positional argument(s).")
         return in_axes, {k: _DEFAULT_AXIS for k in kwargs}
     if type(in_axes) is not dict:
@@ -1146,24 +1146,24 @@ def _argument_specs(wrapper, args, kwargs):
     try:
         bound = inspect.signature(wrapper.__wrapped__).bind(*args, **kwargs)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"filter_vmap: in_axes is a dict naming arguments, but the call does not match the "
+        raise TypeError(f"{name}: in_axes is a dict naming arguments, but the call does not match the "
                         f"function's signature: {error}") from None
     unknown = sorted(set(in_axes) - set(bound.arguments))
     if unknown:
-        raise ValueError(f"filter_vmap: in_axes names {', '.join(map(repr, unknown))}, which the call does not pass; "
+        raise ValueError(f"{name}: in_axes names {', '.join(map(repr, unknown))}, which the call does not pass; "
                          f"it passes {', '.join(map(repr, bound.arguments))}.")
     names = list(bound.arguments)[:len(args)]  # positional arguments bind first, in order
     return (tuple(in_axes.get(name, _DEFAULT_AXIS) for name in names),
             {k: in_axes.get(k, _DEFAULT_AXIS) for k in kwargs})
 
 
-def _resolve_axes(spec, tree, name, what):
+def _resolve_axes(spec, tree, name, what, transform="filter_vmap"):
     "One axis (or None) per leaf of `tree`, from a prefix spec."
     spec_leaves, spec_def = jax.tree_util.tree_flatten(spec, is_leaf=_is_none)
     try:
         subtrees = spec_def.flatten_up_to(tree)
     except ValueError:
-        raise ValueError(f"filter_vmap: {name} must be a prefix of the {what}.\n  {name} structure: {spec_def}\n"
+        raise ValueError(f"{transform}: {name} must be a prefix of the {what}.\n  {name} structure: {spec_def}\n"
                          f"  {what} structure: {jax.tree_util.tree_structure(tree)}") from None
     axes = []
     for axis, sub in zip(spec_leaves, subtrees):
@@ -1171,7 +1171,7 @@ def _resolve_axes(spec, tree, name, what):
             if callable(axis):
                 chosen = axis(leaf)
                 if not (chosen is None or (isinstance(chosen, int) and not isinstance(chosen, bool))):
-                    raise TypeError(f"filter_vmap: a callable in {name} must return an int or None, got {chosen!r}.")
+                    raise TypeError(f"{transform}: a callable in {name} must return an int or None, got {chosen!r}.")
                 axes.append(chosen if is_array(leaf) else None)
             else:
                 axes.append(axis if axis is not None and is_array(leaf) else None)
@@ -1192,26 +1192,125 @@ class _VmapWrapper(_Wrapper):
 
         def vectorised(traced):
             call_args, call_kwargs = jax.tree_util.tree_unflatten(treedef, _merge(batched, traced, static))
-            out = fun(*call_args, **call_kwargs)
-            out_leaves, out_def = jax.tree_util.tree_flatten(out)
-            axes_out = _resolve_axes(out_axes, out, "out_axes", "output")
-            kinds = [("static" if not is_array(l) else "unbatched" if a is None else "batched") for l, a in
-                     zip(out_leaves, axes_out)]
-            found.update(out_def=out_def, kinds=kinds, axes=axes_out,
-                         constants=[l for l, k in zip(out_leaves, kinds) if k == "static"])
-            return ([l for l, k in zip(out_leaves, kinds) if k == "batched"],
-                    [l for l, k in zip(out_leaves, kinds) if k == "unbatched"])
+            mapped, unmapped, layout = _split_output(fun(*call_args, **call_kwargs), out_axes)
+            found["layout"] = layout
+            return mapped, unmapped
 
         traced_axes = [a for a in axes if a is not None]
         mapped, unmapped = jax.vmap(vectorised, in_axes=(traced_axes,), out_axes=(0, None),
                                     axis_name=config.axis_name, axis_size=config.axis_size)(
             [l for l, b in zip(leaves, batched) if b])
-        mapped, unmapped, constants = iter(mapped), iter(unmapped), iter(found["constants"])
-        out_leaves = []
-        for kind, axis in zip(found["kinds"], found["axes"]):
-            if kind == "batched":
-                leaf = next(mapped)
-                out_leaves.append(leaf if axis == 0 else jax.numpy.moveaxis(leaf, 0, axis))
-            else:
-                out_leaves.append(next(unmapped) if kind == "unbatched" else next(constants))
-        return jax.tree_util.tree_unflatten(found["out_def"], out_leaves)
+        return _join_output(found["layout"], mapped, unmapped)
+
+
+def _split_output(out, out_axes, name="filter_vmap"):
+    "The output's mapped arrays, its unmapped arrays, and how to put it back together (`_join_output`)."
+    out_leaves, out_def = jax.tree_util.tree_flatten(out)
+    axes = _resolve_axes(out_axes, out, "out_axes", "output", name)
+    kinds = [("static" if not is_array(l) else "unbatched" if a is None else "batched") for l, a in zip(out_leaves, axes)]
+    constants = tuple(l for l, k in zip(out_leaves, kinds) if k == "static")
+    return ([l for l, k in zip(out_leaves, kinds) if k == "batched"],
+            [l for l, k in zip(out_leaves, kinds) if k == "unbatched"], (out_def, tuple(kinds), tuple(axes), constants))
+
+
+def _join_output(layout, mapped, unmapped):
+    "The output from its mapped arrays (batch axis first) and unmapped ones, mapped axes moved where asked."
+    out_def, kinds, axes, constants = layout
+    mapped, unmapped, constants = iter(mapped), iter(unmapped), iter(constants)
+    out_leaves = []
+    for kind, axis in zip(kinds, axes):
+        if kind == "batched":
+            leaf = next(mapped)
+            out_leaves.append(leaf if axis == 0 else jax.numpy.moveaxis(leaf, 0, axis))
+        else:
+            out_leaves.append(next(unmapped) if kind == "unbatched" else next(constants))
+    return jax.tree_util.tree_unflatten(out_def, out_leaves)
+
+# %% ../nbs/02_transforms.ipynb #6a6acf6b
+class _PmapConfig(_Config):
+    pass
+
+
+class _PmapSpec:
+    "The static argument of a mapped call: everything that decides the program besides the arrays' shapes."
+    __slots__ = ("key", "__weakref__")
+
+    def __init__(self, key):
+        self.key = key
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __eq__(self, other):
+        return type(other) is _PmapSpec and self.key == other.key
+
+
+# spec -> the output's layout, recorded while tracing; `jax.pmap`'s cache keeps the spec (so the entry) alive
+_pmap_layouts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _pmap_body(traced, spec):
+    config, treedef, mask, parts = spec.key
+    fun, args, kwargs = jax.tree_util.tree_unflatten(treedef, _merge(mask, traced, [_key_value(p) for p in parts]))
+    mapped, unmapped, layout = _split_output(fun(*args, **kwargs), config.out_axes, "filter_pmap")
+    _pmap_layouts[spec] = layout
+    return mapped, unmapped
+
+
+class _PmapWrapper(_Wrapper):
+    def __call__(self, *args, **kwargs):
+        config = self.config
+        leaves, treedef = jax.tree_util.tree_flatten((self.fun, args, kwargs))
+        arg_specs, kwarg_specs = _argument_specs(self, args, kwargs, "filter_pmap")
+        axes = _resolve_axes((None, arg_specs, kwarg_specs), (self.fun, args, kwargs), "in_axes", "arguments",
+                             "filter_pmap")
+        mask = _array_mask(leaves)  # arrays are traced, mapped or (axis None) copied to every device
+        if all(a is None for a in axes) and config.axis_size is None:
+            raise ValueError("filter_pmap: no array in the inputs is mapped (in_axes selects none), so the number of "
+                             "devices to map over is unknown. Map at least one array, or pass axis_size.")
+        spec = _PmapSpec((config, treedef, mask, _static_key(compress(leaves, map(not_, mask)))))
+        traced_axes = tuple(a for a, m in zip(axes, mask) if m)
+        mapped_fn = config.mapped.get(traced_axes)
+        if mapped_fn is None:
+            mapped_fn = config.mapped[traced_axes] = jax.pmap(
+                _pmap_body, config.axis_name, in_axes=(list(traced_axes), None), out_axes=(0, None),
+                static_broadcasted_argnums=(1,), axis_size=config.axis_size,
+                donate_argnums=(0,) if config.donate == "all" else (), **config.options)
+        mapped, unmapped = mapped_fn(list(compress(leaves, mask)), spec)
+        return _join_output(_pmap_layouts[spec], mapped, unmapped)
+
+
+_PMAP_OPTIONS = ("devices", "backend")
+
+
+@_options_first
+def filter_pmap(
+    fun: Callable,  # the function to map; its own arrays are copied to every device
+    in_axes: Any = if_array(0),  # as for `filter_vmap`
+    out_axes: Any = if_array(0),  # as for `filter_vmap`
+    *,
+    axis_name: Any = None,  # names the mapped axis for collectives (`jax.lax.psum(x, axis_name)`)
+    axis_size: int | None = None,  # the number of devices, needed when no input is mapped
+    donate: str = "none",  # "all" donates the arrays of the inputs, "none" none
+    **pmap_kwargs,  # for `jax.pmap`: devices, backend
+) -> Callable:  # the mapped function
+    """Map `fun` over devices: like `filter_vmap`, with each slice of the mapped axis on its own device.
+
+    Arrays are traced (mapped along their axis, or copied to every device where the spec says `None`); every other
+    leaf is static, and keys the compiled code with its type, as in `jitf`."""
+    _check_callable(fun, "filter_pmap")
+    _check_axes(in_axes, "filter_pmap", "in_axes")
+    _check_axes(out_axes, "filter_pmap", "out_axes")
+    if donate not in ("none", "all"):
+        raise ValueError(f"filter_pmap: donate must be 'all' or 'none', got {donate!r}.")
+    unknown = sorted(set(pmap_kwargs) - set(_PMAP_OPTIONS))
+    if unknown:
+        raise TypeError(f"filter_pmap: unsupported keyword argument(s) {', '.join(map(repr, unknown))}; the "
+                        f"jax.pmap options it takes are {', '.join(_PMAP_OPTIONS)}.")
+    if pmap_kwargs.get("devices") is not None:
+        pmap_kwargs["devices"] = tuple(pmap_kwargs["devices"])
+    options = tuple(sorted(pmap_kwargs.items()))
+    key = ("filter_pmap", _spec_key(in_axes), _spec_key(out_axes), axis_name, axis_size, donate, options)
+    config = _intern(_PmapConfig, key, in_axes=in_axes, out_axes=out_axes, axis_name=axis_name,
+                     axis_size=axis_size, donate=donate, options=dict(pmap_kwargs), mapped={})
+    return _wrap(_PmapWrapper, fun, config)
