@@ -52,7 +52,7 @@ class Dropout(Module):
     def __call__(self,
                  x: jax.Array,  # a floating-point (or complex) JAX or NumPy array of any shape
                  *,
-                 key: jax.Array | None = None,  # PRNG key for the random mask; required unless deterministic
+                 key: jax.Array | None = None,  # PRNG key for the random mask, required unless deterministic; under vmap, one per sample
                  deterministic: bool | None = None,  # True/False overrides the layer's field for this call; None uses it
                  ) -> jax.Array:  # same shape and dtype as `x`: `x` itself when deterministic, else dropped and scaled
         "Apply dropout to `x`, element by element (so, unlike other layers, any shape is one sample)."
