@@ -41,13 +41,21 @@ def _accepts_key(layer) -> bool:
     except TypeError:  # not weakly referenceable, or unhashable: nothing to cache it on
         return _declares_key(layer)
 
-
+# %% ../../nbs/13_nn_composed.ipynb #466f8caa
 class Sequential(Module):
-    "Call `layers` in order: `Sequential([a, b, c])(x) == c(b(a(x)))`, splitting `key` among layers that take one."
+    """Call `layers` in order: `Sequential([a, b, c])(x) == c(b(a(x)))`, splitting `key` among layers that take one.
+
+    **Arguments:**
+
+    - `layers`: a list or tuple of callables, applied first to last: Modules (`Linear`, `Dropout`, ...) or plain
+      functions such as `jax.nn.relu`. Each is called on the previous one's output. Stored as the tuple `layers`.
+
+    **Indexing:** `seq[i]` is the `i`-th layer, `seq[a:b]` a `Sequential` of those layers; `len(seq)` is the number
+    of layers, and iterating goes through them in order.
+    """
     layers: tuple
 
     def __init__(self, layers: Sequence[Callable]):
-        "`layers`: a sequence of callables (Modules or functions), applied first to last."
         if not isinstance(layers, (list, tuple)):
             raise TypeError(f"Sequential: layers must be a list or tuple of callables, got {type(layers).__name__}.")
         for i, layer in enumerate(layers):
@@ -55,9 +63,12 @@ class Sequential(Module):
                 raise TypeError(f"Sequential: layers[{i}] is not callable: {layer!r}.")
         self.layers = tuple(layers)
 
-    def __call__(self, x: Any, *, key: jax.Array | None = None) -> Any:
-        """Apply the layers in order. `key`, if given, is split among the layers that declare a `key` parameter;
-        every other call is `layer(x)`."""
+    def __call__(self,
+                 x: Any,  # the input of the first layer, e.g. one sample of shape `(in_features,)`
+                 *,
+                 key: jax.Array | None = None,  # PRNG key, split among the layers whose call declares `key`; None: no layer gets one
+                 ) -> Any:  # the output of the last layer
+        "Apply the layers in order; a layer that takes no key is called as `layer(x)`."
         if key is None:
             for layer in self.layers:
                 x = layer(x)
@@ -81,13 +92,31 @@ class Sequential(Module):
         return iter(self.layers)
 
 # %% ../../nbs/13_nn_composed.ipynb #fd1f0791
-def identity(x: Any) -> Any:
+def identity(x: Any,  # any value
+             ) -> Any:  # `x` itself
     "The identity function: the default `final_activation` of `MLP`."
     return x
 
-
+# %% ../../nbs/13_nn_composed.ipynb #a6b3ea8b
 class MLP(Module):
-    "Multi-layer perceptron: `depth` hidden `Linear` layers with `activation`, then an output `Linear`."
+    """Multi-layer perceptron: `depth` hidden `Linear` layers with `activation`, then an output `Linear`.
+
+    **Arguments:**
+
+    - `in_size`: size of one input, a positive int; the model is called on `x` of shape `(in_size,)`.
+    - `out_size`: size of one output, a positive int; the call returns shape `(out_size,)`.
+    - `width_size`: size of each hidden layer, a positive int.
+    - `depth`: number of hidden layers, a non-negative int; the model has `depth + 1` `Linear` layers, and with
+      `depth=0` it is a single `Linear(in_size, out_size)`.
+    - `activation`: a callable applied after every hidden layer (default `jax.nn.relu`); static, not trained.
+    - `final_activation`: a callable applied to the output (default `identity`); static, not trained.
+    - `use_bias`: whether every `Linear` has a bias (default `True`).
+    - `key`: keyword-only, required: the JAX PRNG key, split among the layers, e.g. `jax.random.key(0)`.
+    - `dtype`: keyword-only, the floating-point dtype of the parameters; `None` (the default) means `float32`.
+
+    **Fields:** `layers`, a tuple of `depth + 1` `Linear`s; `activation` and `final_activation`. The sizes are
+    properties read off the layers: `in_size`, `out_size`, `depth`, and `width_size` (`None` when `depth` is 0).
+    """
     layers: tuple
     activation: Callable = field(static=True)
     final_activation: Callable = field(static=True)
@@ -95,9 +124,6 @@ class MLP(Module):
     def __init__(self, in_size: int, out_size: int, width_size: int, depth: int,
                  activation: Callable = jax.nn.relu, final_activation: Callable = identity, use_bias: bool = True,
                  *, key: jax.Array, dtype: Any = None):
-        """`in_size`, `out_size`: sizes of one input and one output. `width_size`: size of the hidden layers.
-        `depth`: number of hidden layers. `activation`/`final_activation`: applied after each hidden layer/after
-        the output layer. `use_bias`: biases in every layer. `key`: PRNG key. `dtype`: parameter dtype."""
         _check_size(in_size, "in_size", "MLP")
         _check_size(out_size, "out_size", "MLP")
         _check_size(width_size, "width_size", "MLP")
@@ -131,8 +157,12 @@ class MLP(Module):
         "Size of the hidden layers (`None` when `depth` is 0)."
         return self.layers[0].out_features if len(self.layers) > 1 else None
 
-    def __call__(self, x: jax.Array, *, key: jax.Array | None = None) -> jax.Array:
-        "Map one input of shape `(in_size,)` to shape `(out_size,)`. `key` is ignored."
+    def __call__(self,
+                 x: jax.Array,  # one sample, shape `(in_size,)`; for a batch use `jax.vmap(mlp)(xs)`
+                 *,
+                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+                 ) -> jax.Array:  # `final_activation` of the output layer, shape `(out_size,)`
+        "Apply the hidden layers, each followed by `activation`, then the output layer and `final_activation`."
         for layer in self.layers[:-1]:
             x = self.activation(layer(x))
         return self.final_activation(self.layers[-1](x))

@@ -37,8 +37,8 @@ def _no_key_error(flag, from_call: bool) -> Exception:
 # %% ../../nbs/11_nn_dropout.ipynb #e5424bf8
 class Dropout(Module):
     "Zero each element with probability `p` and scale the others by `1/(1-p)`; the identity when deterministic."
-    p: float = 0.5  # probability of zeroing each element: a Python number in [0, 1]
-    deterministic: bool = False  # True switches the layer off (the identity), e.g. for inference
+    p: float = 0.5  # probability of zeroing each element: a Python number in [0, 1]; 0 keeps all, 1 zeroes all
+    deterministic: bool = False  # True or False; True makes the layer the identity, e.g. for inference
 
     def __check_init__(self):
         if isinstance(self.p, bool) or not isinstance(self.p, (int, float)):
@@ -49,9 +49,13 @@ class Dropout(Module):
         if not isinstance(self.deterministic, bool):
             raise TypeError(f"Dropout: deterministic must be True or False, got {self.deterministic!r}.")
 
-    def __call__(self, x: jax.Array, *, key: jax.Array | None = None, deterministic: bool | None = None) -> jax.Array:
-        """Apply dropout to `x` (a floating-point array of any shape). `key`: PRNG key, required unless
-        deterministic. `deterministic`: overrides the field for this call."""
+    def __call__(self,
+                 x: jax.Array,  # a floating-point (or complex) JAX or NumPy array of any shape
+                 *,
+                 key: jax.Array | None = None,  # PRNG key for the random mask, required unless deterministic; under vmap, one per sample
+                 deterministic: bool | None = None,  # True/False overrides the layer's field for this call; None uses it
+                 ) -> jax.Array:  # same shape and dtype as `x`: `x` itself when deterministic, else dropped and scaled
+        "Apply dropout to `x`, element by element (so, unlike other layers, any shape is one sample)."
         _check_input(x)
         flag = self.deterministic if deterministic is None else deterministic
         if flag is True:

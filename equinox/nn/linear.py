@@ -26,7 +26,7 @@ def _check_key(key, layer: str):
     raise TypeError(f"{layer}: `key` must be a JAX PRNG key, such as jax.random.key(0), got "
                     f"{'None' if key is None else type(key).__name__ + (' ' + str(getattr(key, 'shape', '')) if hasattr(key, 'shape') else '')}.")
 
-
+# %% ../../nbs/10_nn_linear.ipynb #5bf808e2
 def _check_size(value, name: str, layer: str, allow_zero: bool = False):
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < (0 if allow_zero else 1):
         raise ValueError(f"{layer}: {name} must be a {'non-negative' if allow_zero else 'positive'} int, got {value!r}.")
@@ -43,7 +43,7 @@ def _check_dtype(dtype, layer: str):
         raise TypeError(f"{layer}: dtype must be a floating-point dtype (float32, bfloat16, float64), got {dtype!r}.")
     return jnp.dtype(dtype)
 
-
+# %% ../../nbs/10_nn_linear.ipynb #f8399e33
 def _check_input(x, expected: tuple, layer: str, what: str = "input"):
     "The one-sample convention: `x` must have shape `expected`; a batched-looking input gets a pointer to vmap."
     shape = getattr(x, "shape", None)
@@ -64,15 +64,26 @@ def _uniform(key, shape, bound, dtype):
 
 # %% ../../nbs/10_nn_linear.ipynb #976acd7e
 class Linear(Module):
-    "Affine map `weight @ x + bias` on one sample of shape `(in_features,)`."
+    """Affine map `weight @ x + bias` on one sample of shape `(in_features,)`.
+
+    **Arguments:**
+
+    - `in_features`: size of one input, a positive int; the layer is called on `x` of shape `(in_features,)`.
+    - `out_features`: size of one output, a positive int; the call returns shape `(out_features,)`.
+    - `bias`: whether to add a learned bias (default `True`). With `False` the `bias` field is `None`.
+    - `key`: keyword-only, required: the JAX PRNG key the parameters are drawn from, e.g. `jax.random.key(0)`
+      (a legacy `jax.random.PRNGKey` works too). The same key gives the same parameters.
+    - `dtype`: keyword-only, the floating-point dtype of the parameters; `None` (the default) means `float32`.
+
+    **Fields:** `weight`, shape `(out_features, in_features)`, and `bias`, shape `(out_features,)` or `None`,
+    both uniform in ±1/sqrt(in_features); `in_features` and `out_features` (static ints).
+    """
     weight: jax.Array
     bias: jax.Array | None
     in_features: int = field(static=True)
     out_features: int = field(static=True)
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, *, key: jax.Array, dtype: Any = None):
-        """`in_features`/`out_features`: input and output sizes. `bias`: whether to add a bias. `key`: PRNG key
-        for the initialisation. `dtype`: parameter dtype (default float32)."""
         self.in_features = _check_size(in_features, "in_features", "Linear")
         self.out_features = _check_size(out_features, "out_features", "Linear")
         if not isinstance(bias, bool):
@@ -84,19 +95,33 @@ class Linear(Module):
         self.weight = _uniform(weight_key, (out_features, in_features), bound, dtype)
         self.bias = _uniform(bias_key, (out_features,), bound, dtype) if bias else None
 
-    def __call__(self, x: jax.Array, *, key: jax.Array | None = None) -> jax.Array:
-        "Map `x` of shape `(in_features,)` to shape `(out_features,)`. `key` is ignored."
+    def __call__(self,
+                 x: jax.Array,  # one sample, shape `(in_features,)`; for a batch use `jax.vmap(layer)(xs)`
+                 *,
+                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+                 ) -> jax.Array:  # `weight @ x + bias`, shape `(out_features,)`, dtype promoted from x's and the weight's
+        "Apply the layer to one sample."
         _check_input(x, (self.in_features,), "Linear")
         y = self.weight @ x
         return y if self.bias is None else y + self.bias
 
 # %% ../../nbs/10_nn_linear.ipynb #8bbc39f2
 class Identity(Module):
-    "Returns its input unchanged. Accepts and ignores any constructor arguments, so it can stand in for any layer."
+    """Returns its input unchanged: a placeholder that can stand in for any layer.
+
+    **Arguments:**
+
+    - `*args`, `**kwargs`: accepted and ignored, so `Identity` can replace a layer without changing the call that
+      builds it. It has no parameters.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any):
         pass
 
-    def __call__(self, x: Any, *, key: jax.Array | None = None) -> Any:
+    def __call__(self,
+                 x: Any,  # anything: an array of any shape and dtype, or any other value
+                 *,
+                 key: jax.Array | None = None,  # ignored
+                 ) -> Any:  # `x` itself, the same object
         "Return `x`."
         return x

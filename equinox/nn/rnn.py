@@ -26,9 +26,8 @@ class _RecurrentCell(Module):
     hidden_size: int = field(static=True)
     gates: ClassVar[int] = 1
 
+    # The arguments are documented in each cell's docstring, which is what the docs show.
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, key: jax.Array, dtype: Any = None):
-        """`input_size`: size of one input. `hidden_size`: size of the state (of `h` and of `c` for an LSTM).
-        `bias`: whether to use biases. `key`: PRNG key. `dtype`: parameter dtype (default float32)."""
         layer = type(self).__name__
         self.input_size = _check_size(input_size, "input_size", layer)
         self.hidden_size = _check_size(hidden_size, "hidden_size", layer)
@@ -54,11 +53,29 @@ def _projections(cell, x, h):
 
 # %% ../../nbs/12_nn_rnn.ipynb #36d5328f
 class GRUCell(_RecurrentCell):
-    "One step of a gated recurrent unit: `cell(input, hidden) -> new hidden`, PyTorch's equations and layout."
+    """One step of a gated recurrent unit: `cell(input, hidden) -> new hidden`, PyTorch's equations and layout.
+
+    **Arguments:**
+
+    - `input_size`: size of one input, a positive int; the cell is called on `input` of shape `(input_size,)`.
+    - `hidden_size`: size of the hidden state, a positive int; `hidden` has shape `(hidden_size,)`.
+    - `bias`: whether to use the biases `bias_ih` and `bias_hh` (default `True`); with `False` both are `None`.
+    - `key`: keyword-only, required: the JAX PRNG key the parameters are drawn from, e.g. `jax.random.key(0)`.
+    - `dtype`: keyword-only, the floating-point dtype of the parameters; `None` (the default) means `float32`.
+
+    **Fields:** `weight_ih` `(3 * hidden_size, input_size)`, `weight_hh` `(3 * hidden_size, hidden_size)`,
+    `bias_ih` and `bias_hh` `(3 * hidden_size,)` or `None`, the gates stacked as reset, update, new; all uniform
+    in ±1/sqrt(hidden_size).
+    """
     gates: ClassVar[int] = 3
 
-    def __call__(self, input: jax.Array, hidden: jax.Array, *, key: jax.Array | None = None) -> jax.Array:
-        "Next hidden state, shape `(hidden_size,)`, from `input` `(input_size,)` and `hidden` `(hidden_size,)`."
+    def __call__(self,
+                 input: jax.Array,  # one input, shape `(input_size,)`; for a batch use `jax.vmap`
+                 hidden: jax.Array,  # the previous hidden state, shape `(hidden_size,)`; often zeros at the start
+                 *,
+                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+                 ) -> jax.Array:  # the next hidden state, shape `(hidden_size,)`
+        "One step of the recurrence; unroll it over a sequence with `jax.lax.scan`."
         _check_input(input, (self.input_size,), "GRUCell")
         _check_input(hidden, (self.hidden_size,), "GRUCell", "hidden state")
         gi, gh = _projections(self, input, hidden)
@@ -71,12 +88,29 @@ class GRUCell(_RecurrentCell):
 
 # %% ../../nbs/12_nn_rnn.ipynb #5a3f6c50
 class LSTMCell(_RecurrentCell):
-    "One step of a long short-term memory cell: `cell(input, (h, c)) -> (h, c)`, PyTorch's equations and layout."
+    """One step of a long short-term memory cell: `cell(input, (h, c)) -> (h, c)`, PyTorch's equations and layout.
+
+    **Arguments:**
+
+    - `input_size`: size of one input, a positive int; the cell is called on `input` of shape `(input_size,)`.
+    - `hidden_size`: size of the state, a positive int: `h` and `c` each have shape `(hidden_size,)`.
+    - `bias`: whether to use the biases `bias_ih` and `bias_hh` (default `True`); with `False` both are `None`.
+    - `key`: keyword-only, required: the JAX PRNG key the parameters are drawn from, e.g. `jax.random.key(0)`.
+    - `dtype`: keyword-only, the floating-point dtype of the parameters; `None` (the default) means `float32`.
+
+    **Fields:** `weight_ih` `(4 * hidden_size, input_size)`, `weight_hh` `(4 * hidden_size, hidden_size)`,
+    `bias_ih` and `bias_hh` `(4 * hidden_size,)` or `None`, the gates stacked as input, forget, cell, output; all
+    uniform in ±1/sqrt(hidden_size).
+    """
     gates: ClassVar[int] = 4
 
-    def __call__(self, input: jax.Array, hidden: tuple[jax.Array, jax.Array], *,
-                 key: jax.Array | None = None) -> tuple[jax.Array, jax.Array]:
-        "Next state `(h, c)`, each `(hidden_size,)`, from `input` `(input_size,)` and the state `(h, c)`."
+    def __call__(self,
+                 input: jax.Array,  # one input, shape `(input_size,)`; for a batch use `jax.vmap`
+                 hidden: tuple[jax.Array, jax.Array],  # the previous state: a pair `(h, c)`, each `(hidden_size,)`
+                 *,
+                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+                 ) -> tuple[jax.Array, jax.Array]:  # the next state `(h, c)`; `h` is the step's output
+        "One step of the recurrence; unroll it over a sequence with `jax.lax.scan`."
         if not isinstance(hidden, (tuple, list)) or len(hidden) != 2:
             raise TypeError(f"LSTMCell: the state must be a pair (h, c), got {type(hidden).__name__}"
                             f"{' of length ' + str(len(hidden)) if isinstance(hidden, (tuple, list)) else ''}.")
