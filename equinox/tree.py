@@ -23,10 +23,12 @@ class _UpdateOfNone(Exception):
     pass
 
 
-def apply_updates(model: Any, updates: Any) -> Any:
+def apply_updates(
+    model: Any,  # the tree to update, typically a model (its leaves keep their dtypes)
+    updates: Any,  # the model's structure, with an update per leaf or `None` where the leaf is left alone
+) -> Any:  # a new tree; the model is not modified
     """Return a new tree with `model_leaf + update` for every leaf of `updates` that is not `None`, in the model
-    leaf's dtype, and the model's leaf unchanged where the update is `None`. `updates` has the model's structure,
-    with `None` holes."""
+    leaf's dtype, and the model's leaf unchanged where the update is `None`."""
     def add(update, leaf):
         if update is None:
             return leaf
@@ -56,7 +58,7 @@ def _raise_update_of_none(model, updates):
     jax.tree_util.tree_map_with_path(check, updates, model, is_leaf=_is_none)
     raise ValueError("apply_updates: an update that is not None meets a None in the model.")
 
-# %% ../nbs/03_tree.ipynb #4e546e83
+# %% ../nbs/03_tree.ipynb #86e80016
 def _one_level_is_leaf(pytree):
     "The `is_leaf` that stops JAX one level below `pytree` (and at `pytree` itself when it is met again)."
     seen = False
@@ -185,7 +187,7 @@ def _picked(where, shadow, paths) -> tuple[bool, list]:
         return True, [chosen]
     return False, list(chosen)
 
-# %% ../nbs/03_tree.ipynb #2ae1bde8
+# %% ../nbs/03_tree.ipynb #8b4c898c
 def _select(where, pytree, is_leaf) -> tuple[bool, list]:
     "Where `where` points in `pytree`: whether it picked a single node, and the path of each node it picked."
     def as_leaf(x):  # None and () are shared objects: make them leaves, so each gets its own marker
@@ -243,7 +245,7 @@ def _node_at(tree, path):
         tree = tree_flatten_one_level(tree)[0][index]
     return tree
 
-# %% ../nbs/03_tree.ipynb #f05859fb
+# %% ../nbs/03_tree.ipynb #414c3a1c
 def tree_at(
     where: Callable[[Any], Any],  # picks the node(s) to replace: `lambda m: m.layer.bias` or a tuple of nodes
     pytree: Any,  # the tree to copy; it is not modified
@@ -325,7 +327,7 @@ def _leaf_equal(a, b, typematch=False, rtol=0.0, atol=0.0):
     except Exception:
         return False
 
-# %% ../nbs/03_tree.ipynb #aede0d53
+# %% ../nbs/03_tree.ipynb #10dbf04d
 def _check_tolerance(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
         raise TypeError(f"tree_equal: {name} must be a non-negative real number (a tolerance for inexact arrays, "
@@ -358,7 +360,7 @@ def tree_equal(
                 result = equal if result is True else result & equal
     return result
 
-# %% ../nbs/03_tree.ipynb #12afe0f7
+# %% ../nbs/03_tree.ipynb #568b44d5
 def _place(path) -> str:
     return jax.tree_util.keystr(path) or "the root"
 
@@ -396,11 +398,13 @@ def tree_check(
 
     walk(pytree, ())
 
-# %% ../nbs/03_tree.ipynb #acf32d26
+# %% ../nbs/03_tree.ipynb #66cebf77
 _SHORT_DTYPES = {"float": "f", "int": "i", "uint": "u", "complex": "c", "bfloat": "bf"}
 
 
 def _short_dtype(dtype) -> str:
+    if jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key):  # no NumPy dtype: its own name says the implementation
+        return str(dtype)
     name = np.dtype(dtype).name
     if name == "bool":
         return "bool"
@@ -427,7 +431,7 @@ def _leaf_repr(x, short_arrays=True, struct_as_array=False) -> str:
         return f"<function {getattr(x, '__qualname__', None) or x.__name__}>"
     return repr(x)
 
-# %% ../nbs/03_tree.ipynb #79b17d20
+# %% ../nbs/03_tree.ipynb #58875e9a
 class _Unset:
     def __repr__(self):
         return "<unset>"
@@ -454,7 +458,7 @@ def _parts(obj) -> tuple[str, list, str] | None:
         return type(obj).__name__ + "(", items, ")"
     return None
 
-# %% ../nbs/03_tree.ipynb #10e71ece
+# %% ../nbs/03_tree.ipynb #de09876a
 @dataclasses.dataclass(frozen=True)
 class _Style:
     indent: int
@@ -480,7 +484,7 @@ def _format(obj, at: int, width: int, style: _Style) -> str:
     body = ",\n".join(" " * inner + label + _format(value, inner, width - len(label), style) for label, value in items)
     return opening + "\n" + body + ",\n" + " " * at + closing.lstrip(",")
 
-# %% ../nbs/03_tree.ipynb #feb3b3d1
+# %% ../nbs/03_tree.ipynb #9f71ff8f
 def _never(leaf) -> bool:
     return False
 
