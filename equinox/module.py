@@ -330,7 +330,8 @@ class Module(metaclass=_ModuleMeta):
             raise
 
     def __repr__(self):
-        return _pformat(self)
+        from equinox.tree import tree_pformat
+        return tree_pformat(self, width=88)
 
     # Copying and pickling: see "Pickling and copying" below.
     def __copy__(self):
@@ -470,55 +471,7 @@ def _unpickle(cls, data, static):
     return cls(**data, **{_STATIC: _StaticValues(static)})
 
 # %% ../nbs/00_module.ipynb #e24e21c8
-_SHORT_DTYPES = {"float": "f", "int": "i", "uint": "u", "complex": "c", "bfloat": "bf"}
-
-
-def _short_dtype(dtype) -> str:
-    name = np.dtype(dtype).name
-    if name == "bool":
-        return "bool"
-    for long, short in sorted(_SHORT_DTYPES.items(), key=lambda kv: -len(kv[0])):
-        if name.startswith(long) and name[len(long):].isdigit():
-            return short + name[len(long):]
-    return name
-
-
-def _array_repr(x) -> str:
-    text = f"{_short_dtype(x.dtype)}[{','.join(map(str, np.shape(x)))}]"
-    return "np." + text if isinstance(x, (np.ndarray, np.generic)) else text
-
-
-def _leaf_repr(x) -> str:
-    if isinstance(x, (jax.Array, np.ndarray, np.generic)) and not isinstance(x, (bool, int, float)):
-        if isinstance(x, np.generic):
-            return repr(x.item())
-        return _array_repr(x)
-    if callable(x) and hasattr(x, "__name__") and not isinstance(x, (type, Module)):
-        # plain functions, and wrapped ones (jax.nn.relu is a custom_jvp object) alike
-        return f"<function {getattr(x, '__qualname__', None) or x.__name__}>"
-    return repr(x)
-
-
-def _pformat(obj, indent: int = 0, width: int = 88) -> str:
-    "Format `obj`, putting children on their own lines when the one-line form is longer than `width`."
-    if isinstance(obj, Module):
-        fields = dataclasses.fields(obj) if dataclasses.is_dataclass(obj) else ()  # `Module()` itself has none
-        items = [(f.name + "=", getattr(obj, f.name)) for f in fields if f.repr]
-        opening, closing = type(obj).__name__ + "(", ")"
-    elif isinstance(obj, (list, tuple)) and type(obj) in (list, tuple):
-        items = [("", v) for v in obj]
-        opening, closing = ("[", "]") if isinstance(obj, list) else ("(", ",)" if len(obj) == 1 else ")")
-    elif isinstance(obj, dict) and type(obj) is dict:
-        items = [(repr(k) + ": ", v) for k, v in obj.items()]
-        opening, closing = "{", "}"
-    else:
-        return _leaf_repr(obj)
-    if not items:
-        return opening + closing.lstrip(",")
-    flat = [label + _pformat(value, 0, 10**9) for label, value in items]
-    one_line = opening + ", ".join(flat) + closing
-    if indent + len(one_line) <= width and "\n" not in one_line:
-        return one_line
-    pad = " " * (indent + 2)
-    body = ",\n".join(pad + label + _pformat(value, indent + 2, width - len(label)) for label, value in items)
-    return opening + "\n" + body + ",\n" + " " * indent + closing.lstrip(",")
+def _pformat(obj, width: int = 88) -> str:
+    "Format `obj` as a Module's repr does: `equinox.tree.tree_pformat`, the one formatter, at width 88."
+    from equinox.tree import tree_pformat  # imported on use: the tree chapter builds on this one
+    return tree_pformat(obj, width=width)
