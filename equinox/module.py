@@ -24,11 +24,18 @@ import numpy as np
 
 # %% ../nbs/00_module.ipynb #a2bc4870
 def field(*, static: bool = False, converter: Callable[[Any], Any] | None = None, **dataclass_options):
-    """Declare a `Module` field.
+    """Declare a `Module` field: `name: T = field(...)` in the class body.
 
-    `static=True` keeps the value out of the PyTree's leaves and makes it part of the tree structure, so it must
-    be hashable. `converter`, if given, is called on the value once when initialisation finishes. Any other
-    keyword (`default`, `default_factory`, `repr`, `metadata`, ...) goes to `dataclasses.field`."""
+    **Arguments:**
+
+    - `static`: if True, the value is kept out of the PyTree's leaves and becomes part of the tree structure
+      (configuration: sizes, flags, functions). It must be hashable, and must not be an array.
+    - `converter`: a callable applied to the value once, when initialisation finishes (after a custom
+      `__init__` too), e.g. `jnp.asarray`. Not applied when JAX rebuilds a node.
+    - `**dataclass_options`: any other keyword of `dataclasses.field` (`default`, `default_factory`, `repr`,
+      `metadata`, ...).
+
+    Returns a `dataclasses.Field` carrying `static` and `converter` in its metadata."""
     if not isinstance(static, bool):
         raise TypeError(f"field(static=...) must be True or False, got {static!r} of type {type(static).__name__}.")
     if converter is not None and not callable(converter):
@@ -400,7 +407,7 @@ def _post_init(self, info):
     for check in info.checks:
         check(self)
 
-# %% ../nbs/00_module.ipynb #58ce0f5d
+# %% ../nbs/00_module.ipynb #ffee155d
 def _raise_unhashable_static(cls, name, value):
     where = f"Static field {cls.__name__}.{name}"
     if any(isinstance(leaf, (jax.Array, np.ndarray)) for leaf in jax.tree_util.tree_leaves(value)):
