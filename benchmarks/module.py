@@ -3,6 +3,7 @@
 1. Construction of a 3-field Module, as a ratio to a frozen dataclass with the same fields.
 2. Flatten + unflatten of a 5-layer MLP-shaped tree of Modules, as a ratio to the same tree built from plain
    dataclasses registered with `jax.tree_util.register_dataclass`.
+3. Attribute access, method access (a bound-method PyTree against a Python bound method) and calls.
 
 Run: python benchmarks/module.py
 """
@@ -38,6 +39,27 @@ class Layer(eqx.Module):
     bias: jax.Array
     in_features: int = eqx.field(static=True)
     out_features: int = eqx.field(static=True)
+
+
+class WithMethod(eqx.Module):
+    weight: jax.Array
+
+    def method(self, x):
+        return x
+
+    def __call__(self, x):
+        return x
+
+
+class PlainWithMethod:
+    def __init__(self, weight):
+        self.weight = weight
+
+    def method(self, x):
+        return x
+
+    def __call__(self, x):
+        return x
 
 
 class Network(eqx.Module):
@@ -87,6 +109,14 @@ def main():
     row("  unflatten only", ratio, a, b)
     ratio, a, b = alternate(lambda: ours.layers[0].weight, lambda: plain.layers[0].weight, number=50000)
     row("attribute access / dataclass", ratio, a, b, unit=1e9, suffix="ns")
+
+    ours, plain = WithMethod(x), PlainWithMethod(x)
+    ratio, a, b = alternate(lambda: ours.method, lambda: plain.method, number=50000)
+    row("method access / Python bound method", ratio, a, b, unit=1e9, suffix="ns")
+    ratio, a, b = alternate(lambda: ours.method(1), lambda: plain.method(1), number=50000)
+    row("  method call m.method(x) / Python", ratio, a, b, unit=1e9, suffix="ns")
+    ratio, a, b = alternate(lambda: ours(1), lambda: plain(1), number=50000)
+    row("call m(x) / plain object", ratio, a, b, unit=1e9, suffix="ns")
 
 
 if __name__ == "__main__":
