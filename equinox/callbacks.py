@@ -13,7 +13,8 @@ import numpy as np
 
 from .filters import is_array
 from .module import Module, field
-from .transforms import _Config, _Wrapper, _as_pytree, _check_callable, _intern, _merge, _wrap, module_update_wrapper
+from .transforms import (_Config, _Wrapper, _as_pytree, _check_callable, _intern, _merge, _options_first, _wrap,
+                                module_update_wrapper)
 
 # %% ../nbs/05_callbacks.ipynb #13f7925c
 def _is_struct(x) -> bool:
@@ -54,7 +55,9 @@ def filter_eval_shape(
     *args,  # its positional arguments: arrays or `jax.ShapeDtypeStruct`s are traced, other leaves passed as they are
     **kwargs,  # its keyword arguments, likewise
 ) -> Any:  # `fun`'s output, each array replaced by a `jax.ShapeDtypeStruct`
-    "The output of `fun(*args, **kwargs)` with shapes and dtypes in place of arrays, computed without any FLOPs."
+    """The output of `fun(*args, **kwargs)` with shapes and dtypes in place of arrays, computed without any FLOPs.
+    `fun` (positional only) may be a Module or a bound method: its arrays are abstract too. `kwargs` are treated as
+    `args` are."""
     _check_callable(fun, "filter_eval_shape")
     taken, layout = _split((_as_pytree(fun), args, kwargs))
     out_layouts = []
@@ -91,6 +94,7 @@ class _MakeJaxprWrapper(_Wrapper):
         return jaxpr, out_shapes, out_layout.holes()
 
 
+@_options_first
 def filter_make_jaxpr(
     fun: Callable,  # the function to trace; a Module's arrays become the jaxpr's constants
 ) -> Callable:  # `(*args, **kwargs) -> (closed_jaxpr, out_shapes, out_static)`
@@ -141,8 +145,9 @@ def filter_closure_convert(
     *args,  # example positional arguments: their arrays fix the input shapes, their other leaves are fixed values
     **kwargs,  # example keyword arguments, likewise
 ) -> Callable:  # a Module computing `fn`, called like `fn`
-    """Trace `fn` on example arguments and return it as a Module whose leaves are the arrays `fn` closes over, so
-    that transformations of the Module (and of functions using it) reach them."""
+    """Trace `fn` (positional only) on example arguments, `args` and `kwargs`, and return it as a Module whose
+    leaves are the arrays `fn` closes over, so that transformations of the Module (and of functions using it) reach
+    them. The Module must be called with arguments laid out like the examples."""
     _check_callable(fn, "filter_closure_convert")
     taken, in_layout = _split((args, kwargs))
     closed, _, out_layout = _make_jaxpr(fn, args, kwargs)
@@ -204,13 +209,19 @@ def filter_pure_callback(
     vmap_method: str | None = None,  # how the callback is batched under `vmap`, as for `jax.pure_callback`
     **kwargs,  # keyword arguments of `callback`, likewise
 ) -> Any:  # the callback's result, with JAX arrays at the array leaves and `result_shape_dtypes`'s other leaves
-    "Call `callback(*args, **kwargs)` on the host from traced code, with PyTrees of arrays and other leaves."
+    """Call `callback(*args, **kwargs)` on the host from traced code, with PyTrees of arrays and other leaves.
+    `callback` (positional only) may be a Module or bound method: its own arrays reach it as NumPy arrays too.
+    `kwargs` are treated as `args` are."""
     _check_callable(callback, "filter_pure_callback")
     if vmap_method not in _VMAP_METHODS:
         raise ValueError(f"filter_pure_callback: vmap_method must be one of {', '.join(map(repr, _VMAP_METHODS))}, "
                          f"got {vmap_method!r}.")
     taken, layout = _split((_as_pytree(callback), args, kwargs), is_array)
     declared, out_layout = _split(result_shape_dtypes)
+    if not declared:
+        raise TypeError(f"filter_pure_callback: result_shape_dtypes must hold a jax.ShapeDtypeStruct (or an array) "
+                        f"for each array the callback returns, got {result_shape_dtypes!r} with none. Describe an "
+                        "array as jax.ShapeDtypeStruct(shape, dtype).")
     shapes = list(map(_shape_of, declared))
 
     def on_host(*arrays):
