@@ -21,22 +21,9 @@ import jax
 import numpy as np
 
 from .filters import _array_type, _inexact_dtype, _is_none, if_array, is_array, is_array_like, is_inexact_array
-from .module import _STATIC, Module, field
+from .module import _STATIC, _BoundMethod, Module, field
 
 # %% ../nbs/02_transforms.ipynb #db539002
-class _BoundMethod(Module):
-    "A bound method as a PyTree: the instance is a child, the function static."
-    function: Callable = field(static=True)
-    instance: Any
-
-    def __call__(self, *args, **kwargs):
-        return self.function(self.instance, *args, **kwargs)
-
-    @property
-    def __wrapped__(self):
-        return self.function.__get__(self.instance)
-
-
 class Partial(Module):
     """`functools.partial` as a Module: `Partial(func, *args, **kwargs)(*more, **kw)` is
     `func(*args, *more, **kwargs, **kw)`, a keyword given at the call overriding the stored one. `func`, `args`
@@ -154,7 +141,7 @@ def module_update_wrapper(
             raise TypeError(f"module_update_wrapper: {type(wrapper).__name__} has no `__wrapped__`; pass `wrapped`.")
     for name in ("__name__", "__qualname__", "__module__", "__doc__"):
         value = getattr(wrapped, name, None)
-        if isinstance(value, str) and _settable(wrapper, name):
+        if (isinstance(value, str) or name == "__doc__") and _settable(wrapper, name):  # no docstring stays none
             object.__setattr__(wrapper, name, value)
     if _settable(wrapper, "__wrapped__"):
         object.__setattr__(wrapper, "__wrapped__", wrapped)
