@@ -17,6 +17,7 @@ import sys
 import re
 import types
 import typing
+import warnings
 from typing import Any, Callable, ClassVar, Generic, TypeVar
 
 import jax
@@ -58,34 +59,47 @@ class _StaticValues(tuple):
 
 
 def _jax_registries():
-    "All of JAX's PyTree registries (jit's C++ dispatch has its own), or None if JAX has moved them."
+    """JAX's private registries: its C++ ones (jit's dispatch has its own), in which a dataclass node is flattened
+    with no Python call, and the Python one, which `jax.export` and other Python-side code read."""
+    from jax._src import tree_util
+    return tree_util._all_registries, tree_util._registry, tree_util._RegistryEntry
+
+
+def _register_pytree(cls, data_fields, static_fields) -> str:
+    """Register `cls` with JAX: data fields as children, the static ones as one entry. Returns the route taken:
+    "fast" (JAX's own dataclass nodes) or "public" (`jax.tree_util`, with a warning: correct, but slower)."""
+    data_fields = list(data_fields)
+
+    # Both routes give JAX the same auxiliary data, `(static values,)`, as a dataclass node does.
+    def flatten(node):
+        return [getattr(node, n) for n in data_fields], (getattr(node, _STATIC),)
+
+    def unflatten(aux, data):
+        static = aux[0] if type(aux[0]) is _StaticValues else _StaticValues(aux[0])  # from a deserialised tree
+        return cls(**dict(zip(data_fields, data)), **{_STATIC: static})
+
+    registered = 0
     try:
-        from jax._src.tree_util import _all_registries
-    except ImportError:
-        return None
-    return _all_registries
-
-
-def _register_pytree(cls, data_fields, static_fields):
-    "Register `cls` as a dataclass node in every JAX registry: data fields as children, static ones as one entry."
-    registries = _jax_registries()
-    if registries is not None:
+        registries, python_registry, entry = _jax_registries()
         for registry in registries:
-            registry.register_dataclass_node(cls, list(data_fields), [_STATIC])
-        return
-    # Fallback through the public API: correct, but each node costs a Python callback.
+            registry.register_dataclass_node(cls, data_fields, [_STATIC])
+            registered += 1
+        python_registry[cls] = entry(flatten, unflatten)
+        return "fast"
+    except Exception as error:
+        if registered:  # half registered: the public route would now be refused as a duplicate
+            raise
+        warnings.warn(
+            f"equinox: registering {cls.__name__} with JAX's internal PyTree registries failed ({error!r}), so it is "
+            f"registered through jax.tree_util instead: correct, but flattening is slower. JAX {jax.__version__} is "
+            "not one equinox was tested with; `pip install -U equinox jax` may help.", RuntimeWarning, stacklevel=2)
     keys = [jax.tree_util.GetAttrKey(name) for name in data_fields]
 
     def flatten_with_keys(node):
-        return [(k, getattr(node, k.name)) for k in keys], getattr(node, _STATIC)
-
-    def flatten(node):
-        return [getattr(node, n) for n in data_fields], getattr(node, _STATIC)
-
-    def unflatten(static, data):
-        return cls(**dict(zip(data_fields, data)), **{_STATIC: static})
+        return [(k, getattr(node, k.name)) for k in keys], (getattr(node, _STATIC),)
 
     jax.tree_util.register_pytree_with_keys(cls, flatten_with_keys, unflatten, flatten)
+    return "public"
 
 # %% ../nbs/00_module.ipynb #2571c391
 @dataclasses.dataclass(frozen=True)
@@ -427,7 +441,7 @@ _SKELETON_KEYS = frozenset({"__module__", "__dict__"})  # all the namespace a cl
 
 def _complete(cls, info):
     type.__setattr__(cls, "_eqx_info", info)
-    _register_pytree(cls, info.data_names, info.static_names)
+    type.__setattr__(cls, "_eqx_registration", _register_pytree(cls, info.data_names, info.static_names))
 
 
 class _PendingInfo:
@@ -561,7 +575,7 @@ def _raise_self_method(cls, name, method):
 
 type.__setattr__(Module, _STATIC, _StaticValues())  # the static entry of every Module without static fields
 type.__setattr__(Module, "_eqx_info", _class_info(dataclasses.dataclass(type("_Empty", (), {})), False))
-_register_pytree(Module, [], [])
+type.__setattr__(Module, "_eqx_registration", _register_pytree(Module, [], []))
 
 # %% ../nbs/00_module.ipynb #16d56492
 class _Method:
