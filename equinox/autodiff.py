@@ -6,7 +6,9 @@
 __all__ = ['filter_jvp', 'filter_vjp', 'filter_jacfwd', 'filter_jacrev', 'filter_hessian', 'filter_custom_jvp',
            'filter_custom_vjp', 'filter_checkpoint']
 
-# %% ../nbs/04_autodiff.ipynb #012bba08
+# %% ../nbs/04_autodiff.ipynb #e2169c28
+import bisect
+import itertools
 from typing import Any, Callable
 
 import jax
@@ -18,7 +20,7 @@ from .filters import _inexact_dtype, _is_none, is_array, is_inexact_array
 from .module import Module, field
 from .transforms import _Config, _Wrapper, _check_callable, _intern, _merge, _options_first, _wrap
 
-# %% ../nbs/04_autodiff.ipynb #1ed213fd
+# %% ../nbs/04_autodiff.ipynb #e218e0ac
 class _Split:
     "The leaves of a PyTree split by `select`: `picked` goes to JAX, `rest` is held back."
     __slots__ = ("treedef", "mask", "picked", "rest")
@@ -34,7 +36,7 @@ class _Split:
         rest = [None] * len(self.rest) if holes else self.rest if rest is None else rest
         return jax.tree_util.tree_unflatten(self.treedef, _merge(self.mask, picked, rest))
 
-# %% ../nbs/04_autodiff.ipynb #e31bb2bd
+# %% ../nbs/04_autodiff.ipynb #4143a53c
 def _check_flag(value, name, option):
     if type(value) is not bool:
         raise TypeError(f"{name}: {option} must be True or False, got {value!r} of type {type(value).__name__}.")
@@ -63,7 +65,35 @@ def _leaf_path(treedef, index):
 def _describe(leaf):
     return f"a {type(leaf).__name__}" + (f" of dtype {leaf.dtype}" if hasattr(leaf, "dtype") else "")
 
-# %% ../nbs/04_autodiff.ipynb #3e05946c
+# %% ../nbs/04_autodiff.ipynb #14bfbbcb
+class _Parts:
+    "Named `_Split`s whose picked leaves travel to JAX as one flat list."
+    __slots__ = ("names", "splits", "bounds")
+
+    def __init__(self, **splits):
+        self.names, self.splits = tuple(splits), tuple(splits.values())
+        self.bounds = list(itertools.accumulate((len(split.picked) for split in self.splits), initial=0))
+
+    @property
+    def picked(self):
+        return [leaf for split in self.splits for leaf in split.picked]
+
+    def section(self, values, name):
+        "The entries of a flat list that belong to the part `name`."
+        k = self.names.index(name)
+        return values[self.bounds[k]:self.bounds[k + 1]]
+
+    def rebuild(self, values):
+        "Each part rebuilt from a flat list of new values for the picked leaves."
+        return [split.rebuild(values[a:b]) for split, a, b in zip(self.splits, self.bounds, self.bounds[1:])]
+
+    def path(self, index):
+        "Where picked leaf number `index` comes from, as `args[0].weight`."
+        k = bisect.bisect_right(self.bounds, index) - 1
+        split, i = self.splits[k], index - self.bounds[k]
+        return self.names[k] + _leaf_path(split.treedef, [n for n, m in enumerate(split.mask) if m][i])
+
+# %% ../nbs/04_autodiff.ipynb #c6e16422
 def _leaves_like(tree, treedef, name, what, reference):
     "One entry per leaf of `treedef`, from `tree` of that structure, in which a `None` may stand for a whole subtree."
     like = jax.tree_util.tree_unflatten(treedef, range(treedef.num_leaves))
@@ -110,7 +140,7 @@ def _derivatives(tree, treedef, mask, primals, name, what, reference):
             out.append(value)
     return out
 
-# %% ../nbs/04_autodiff.ipynb #e19ca7f9
+# %% ../nbs/04_autodiff.ipynb #d04e05ed
 def filter_jvp(
     fn: Callable,  # the function to differentiate; its own arrays (a Module's) are held constant
     primals: tuple | list,  # the positional arguments of `fn`, any PyTrees
@@ -139,7 +169,7 @@ def filter_jvp(
     tangent_arrays = [t if is_inexact_array(p) else None for p, t in zip(primal_arrays, tangent_arrays)]
     return out.rebuild(primal_arrays), out.rebuild(tangent_arrays, holes=True)
 
-# %% ../nbs/04_autodiff.ipynb #9ec3802a
+# %% ../nbs/04_autodiff.ipynb #51485e53
 class _Pullback(Module):
     "The function returned by `filter_vjp`: JAX's pullback over the arrays, and how to map trees to and from them."
     pullback: Any  # a jax.tree_util.Partial holding the residuals as arrays
@@ -153,7 +183,7 @@ class _Pullback(Module):
         in_def, in_mask = self.inputs
         return tuple(jax.tree_util.tree_unflatten(in_def, _merge(in_mask, grads, [None] * in_mask.count(False))))
 
-# %% ../nbs/04_autodiff.ipynb #5247ebc1
+# %% ../nbs/04_autodiff.ipynb #17cf5934
 def filter_vjp(
     fun: Callable,  # the function to differentiate; its own arrays (a Module's) are held constant
     *primals,  # its positional arguments, any PyTrees
@@ -179,7 +209,7 @@ def filter_vjp(
     vjp_fn = _Pullback(pullback, (out_split.treedef, out_split.mask, avals), (inputs.treedef, inputs.mask))
     return (out, vjp_fn, aux_split.rebuild(aux_arrays)) if has_aux else (out, vjp_fn)
 
-# %% ../nbs/04_autodiff.ipynb #0122631b
+# %% ../nbs/04_autodiff.ipynb #384cc7a2
 class _JacConfig(_Config):
     pass
 
@@ -207,7 +237,7 @@ class _JacWrapper(_Wrapper):
         jac = out_split.rebuild(blocks, holes=True)
         return (jac, aux_split.rebuild(aux_arrays)) if config.has_aux else jac
 
-# %% ../nbs/04_autodiff.ipynb #176fcc74
+# %% ../nbs/04_autodiff.ipynb #90e850e4
 def _make_jacobian(name, fun, has_aux, transform):
     _check_callable(fun, name)
     _check_flag(has_aux, name, "has_aux")
@@ -234,7 +264,7 @@ def filter_jacrev(
     "Jacobian of `fun` with respect to the floating-point JAX arrays of its first argument, as `jax.jacrev`."
     return _make_jacobian("filter_jacrev", fun, has_aux, jax.jacrev)
 
-# %% ../nbs/04_autodiff.ipynb #10d80322
+# %% ../nbs/04_autodiff.ipynb #59cacda2
 @_options_first
 def filter_hessian(
     fun: Callable,  # a scalar-valued function of a PyTree (its first argument) and anything else
@@ -244,15 +274,15 @@ def filter_hessian(
     "Hessian of `fun` with respect to the floating-point JAX arrays of its first argument, as `jax.hessian`."
     _check_callable(fun, "filter_hessian")
     _check_flag(has_aux, "filter_hessian", "has_aux")
-    inner = _intern(_JacConfig, ("filter_jacrev", has_aux), name="filter_hessian", has_aux=has_aux,
+    inner = _intern(_JacConfig, ("filter_hessian", "jacrev", has_aux), name="filter_hessian", has_aux=has_aux,
                     transform=jax.jacrev, inner=None)
-    outer = _intern(_JacConfig, ("filter_jacfwd", has_aux), name="filter_hessian", has_aux=has_aux,
+    outer = _intern(_JacConfig, ("filter_hessian", "jacfwd", has_aux), name="filter_hessian", has_aux=has_aux,
                     transform=jax.jacfwd, inner=None)
     config = _intern(_JacConfig, ("filter_hessian", has_aux), name="filter_hessian", has_aux=has_aux, inner=inner,
                      outer=outer)
     return _wrap(_JacWrapper, fun, config)
 
-# %% ../nbs/04_autodiff.ipynb #e8ff69a2
+# %% ../nbs/04_autodiff.ipynb #b204c626
 class _CustomRules:
     "The derivative rules of one custom-derivative function, set by `def_jvp` or `def_fwd`/`def_bwd`."
     __slots__ = ("name", "jvp", "fwd", "bwd", "__weakref__")
@@ -267,23 +297,14 @@ def _set_rule(wrapper, attribute, rule):
     return rule
 
 
-def _call_split(fun, args, kwargs):
-    "The arrays of a call, split as function / positional arguments / keyword arguments."
-    return _Split(fun, is_array), _Split(args, is_array), _Split(kwargs, is_array)
+def _check_differentiated(parts, flags, allowed, name, only):
+    "Differentiating through an input the rule cannot give a derivative for is an error, not a silent zero."
+    for i, flag in enumerate(flags):
+        if flag and parts.names[bisect.bisect_right(parts.bounds, i) - 1] not in allowed:
+            raise TypeError(f"{name}: {parts.path(i)} is being differentiated, but only {only} are. Pass it as "
+                            "part of those, or wrap it in jax.lax.stop_gradient.")
 
-
-def _check_unperturbed(tangents, split, where, name):
-    for i, tangent in enumerate(tangents):
-        if not isinstance(tangent, SymbolicZero):
-            raise TypeError(f"{name}: {where}{_picked_path(split, i)} is being differentiated, but only the positional "
-                            "arguments are. Pass it as a positional argument, or wrap it in jax.lax.stop_gradient.")
-
-
-def _picked_path(split, i):
-    "The path of the `i`-th picked leaf of a `_Split`."
-    return _leaf_path(split.treedef, [k for k, m in enumerate(split.mask) if m][i])
-
-# %% ../nbs/04_autodiff.ipynb #e2dd644b
+# %% ../nbs/04_autodiff.ipynb #064e801b
 class _CustomJvpWrapper(_Wrapper):
     def def_jvp(
         self,
@@ -297,40 +318,36 @@ class _CustomJvpWrapper(_Wrapper):
         if rules.jvp is None:
             raise TypeError(f"filter_custom_jvp: {self.__name__} has no JVP rule yet. Define one with "
                             f"`@{self.__name__}.def_jvp` before calling it.")
-        fun_in, args_in, kwargs_in = _call_split(self.fun, args, kwargs)
-        n_fun, n_args = len(fun_in.picked), len(fun_in.picked) + len(args_in.picked)
+        parts = _Parts(**{"the function": _Split(self.fun, is_array)}, args=_Split(args, is_array),
+                       kwargs=_Split(kwargs, is_array))
         outputs = []
 
-        def unpack(picked):
-            return fun_in.rebuild(picked[:n_fun]), args_in.rebuild(picked[n_fun:n_args]), kwargs_in.rebuild(picked[n_args:])
-
-        def primal(*picked):
-            fun, call_args, call_kwargs = unpack(picked)
+        def primal(*values):
+            fun, call_args, call_kwargs = parts.rebuild(values)
             outputs.append(_Split(fun(*call_args, **call_kwargs), is_array))
             return outputs[-1].picked
 
-        def rule(picked, tangents):
-            _check_unperturbed(tangents[:n_fun], fun_in, "the function", "filter_custom_jvp")
-            _check_unperturbed(tangents[n_args:], kwargs_in, "kwargs", "filter_custom_jvp")
-            _, call_args, call_kwargs = unpack(picked)
+        def rule(values, tangents):
+            _check_differentiated(parts, [not isinstance(t, SymbolicZero) for t in tangents], ("args",),
+                                  "filter_custom_jvp", "the positional arguments")
+            _, call_args, call_kwargs = parts.rebuild(values)
             arg_tangents = [None if not is_inexact_array(p) else _zeros_like(p) if isinstance(t, SymbolicZero) else t
-                            for p, t in zip(picked[n_fun:n_args], tangents[n_fun:n_args])]
-            out, tangent_out = _split_pair(rules.jvp(call_args, args_in.rebuild(arg_tangents, holes=True), **call_kwargs))
+                            for p, t in zip(parts.section(values, "args"), parts.section(tangents, "args"))]
+            tangent_tree = parts.splits[1].rebuild(arg_tangents, holes=True)
+            out, tangent_out = _split_pair(rules.jvp(call_args, tangent_tree, **call_kwargs))
             outputs.append(_Split(out, is_array))
             return outputs[-1].picked, _output_tangents(outputs[-1], tangent_out)
 
         custom = jax.custom_jvp(primal)
         custom.defjvp(rule, symbolic_zeros=True)
-        arrays = custom(*fun_in.picked, *args_in.picked, *kwargs_in.picked)
+        arrays = custom(*parts.picked)
         return outputs[-1].rebuild(arrays)
 
-# %% ../nbs/04_autodiff.ipynb #50e12582
-def _split_pair(result):
+# %% ../nbs/04_autodiff.ipynb #59c5b58d
+def _split_pair(result, name="filter_custom_jvp", rule="JVP", pair="(out, tangent_out)"):
     if not (isinstance(result, tuple) and len(result) == 2):
-        raise TypeError(f"filter_custom_jvp: the JVP rule must return a pair (out, tangent_out), got a "
-                        f"{type(result).__name__}.")
+        raise TypeError(f"{name}: the {rule} rule must return a pair {pair}, got a {type(result).__name__}.")
     return result
-
 
 def _output_tangents(out, tangent_out):
     "One tangent per array of the rule's output."
@@ -346,16 +363,7 @@ def filter_custom_jvp(
     _check_callable(fn, "filter_custom_jvp")
     return _wrap(_CustomJvpWrapper, fn, _CustomRules("filter_custom_jvp"))
 
-# %% ../nbs/04_autodiff.ipynb #e9cd9402
-def _owner(index, parts, names):
-    "Which named part (and path in it) leaf number `index` of the concatenated `parts` belongs to."
-    for split, name in zip(parts, names):
-        if index < len(split.picked):
-            return name + _picked_path(split, index)
-        index -= len(split.picked)
-    return "an argument"
-
-
+# %% ../nbs/04_autodiff.ipynb #38753e47
 class _CustomVjpWrapper(_Wrapper):
     def def_fwd(
         self,
@@ -380,71 +388,57 @@ class _CustomVjpWrapper(_Wrapper):
                             f"{' and '.join(f'`@{self.__name__}.{m}`' for m in missing)} before calling it.")
         return _custom_vjp_call(self, vjp_arg, args, kwargs)
 
-# %% ../nbs/04_autodiff.ipynb #07c9a827
+# %% ../nbs/04_autodiff.ipynb #fb1fa668
 def _vjp_arg_gradient(diff_in, grads):
     "The backward rule's gradient for vjp_arg, as one cotangent per floating-point array."
     return _derivatives(grads, diff_in.treedef, diff_in.mask, diff_in.picked, "filter_custom_vjp", "gradient", "vjp_arg")
 
-# %% ../nbs/04_autodiff.ipynb #85b0a80d
+# %% ../nbs/04_autodiff.ipynb #bb31b8a3
 def _custom_vjp_call(wrapper, vjp_arg, args, kwargs):
     rules = wrapper.config
     diff_in = _Split(vjp_arg, is_inexact_array)
-    parts = (_Split(wrapper.fun, is_array), _Split(diff_in.rest, is_array), _Split(args, is_array),
-             _Split(kwargs, is_array))
+    parts = _Parts(vjp_arg=diff_in, **{"the function": _Split(wrapper.fun, is_array)},
+                   held=_Split(diff_in.rest, is_array), args=_Split(args, is_array), kwargs=_Split(kwargs, is_array))
     outputs, saved = [], []
 
-    def unpack(diff, others):
-        values, start = [], 0
-        for split in parts:
-            values.append(split.rebuild(others[start:start + len(split.picked)]))
-            start += len(split.picked)
-        fun, rest, call_args, call_kwargs = values
-        return fun, diff_in.rebuild(diff, rest=rest), call_args, call_kwargs
+    def unpack(values):
+        _, fun, held, call_args, call_kwargs = parts.rebuild(values)
+        return fun, diff_in.rebuild(parts.section(values, "vjp_arg"), rest=held), call_args, call_kwargs
 
-    def primal(diff, others):
-        fun, arg, call_args, call_kwargs = unpack(diff, others)
+    def primal(values):
+        fun, arg, call_args, call_kwargs = unpack(values)
         outputs.append(_Split(fun(arg, *call_args, **call_kwargs), is_array))
         return outputs[-1].picked
 
-    def fwd(diff, others):
-        _check_only_vjp_arg(others, parts)
-        perturbed = diff_in.rebuild([d.perturbed for d in diff], rest=[False] * len(diff_in.rest))
-        diff, others = [d.value for d in diff], [o.value for o in others]
-        _, arg, call_args, call_kwargs = unpack(diff, others)
-        result = rules.fwd(perturbed, arg, *call_args, **call_kwargs)
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise TypeError(f"filter_custom_vjp: the forward rule must return a pair (out, residuals), got a "
-                            f"{type(result).__name__}.")
-        out, residuals = result
+    def fwd(primals):
+        flags = [p.perturbed for p in primals]
+        _check_differentiated(parts, flags, ("vjp_arg",), "filter_custom_vjp",
+                              "the floating-point arrays of vjp_arg (the first argument)")
+        values = [p.value for p in primals]
+        perturbed = diff_in.rebuild(parts.section(flags, "vjp_arg"), rest=[False] * len(diff_in.rest))
+        _, arg, call_args, call_kwargs = unpack(values)
+        out, residuals = _split_pair(rules.fwd(perturbed, arg, *call_args, **call_kwargs), "filter_custom_vjp",
+                                     "forward", "(out, residuals)")
         outputs.append(_Split(out, is_array))
         saved[:] = _Split(residuals, is_array), perturbed
-        return outputs[-1].picked, (saved[0].picked, diff, others)
+        return outputs[-1].picked, (saved[0].picked, values)
 
-    def bwd(residual_arrays_and_inputs, cotangents):
-        residual_arrays, diff, others = residual_arrays_and_inputs
-        residual_split, perturbed = saved
-        _, arg, call_args, call_kwargs = unpack(diff, others)
-        out = outputs[-1]
+    def bwd(residual_arrays_and_values, cotangents):
+        residual_arrays, values = residual_arrays_and_values
+        (residual_split, perturbed), out = saved, outputs[-1]
+        _, arg, call_args, call_kwargs = unpack(values)
         grad_obj = out.rebuild([None if not is_inexact_array(p) else _zeros_like(p) if isinstance(c, SymbolicZero)
                                 else c for p, c in zip(out.picked, cotangents)], holes=True)
         grads = rules.bwd(residual_split.rebuild(residual_arrays), grad_obj, perturbed, arg, *call_args, **call_kwargs)
-        return _vjp_arg_gradient(diff_in, grads), [None] * len(others)
+        gradient = _vjp_arg_gradient(diff_in, grads)
+        return (gradient + [None] * (len(values) - len(gradient)),)
 
     custom = jax.custom_vjp(primal)
     custom.defvjp(fwd, bwd, symbolic_zeros=True)
-    arrays = custom(diff_in.picked, [leaf for split in parts for leaf in split.picked])
+    arrays = custom(parts.picked)
     return outputs[-1].rebuild(arrays)
 
-
-def _check_only_vjp_arg(others, parts):
-    names = ("the function", "vjp_arg", "args", "kwargs")
-    for i, other in enumerate(others):
-        if other.perturbed:
-            raise TypeError(f"filter_custom_vjp: {_owner(i, parts, names)} is being differentiated, but only the "
-                            "floating-point arrays of vjp_arg (the first argument) are. Move it into vjp_arg, or "
-                            "wrap it in jax.lax.stop_gradient.")
-
-# %% ../nbs/04_autodiff.ipynb #3a29235e
+# %% ../nbs/04_autodiff.ipynb #142ed82d
 @_options_first
 def filter_custom_vjp(
     fn: Callable,  # `fn(vjp_arg, *args, **kwargs)`: differentiated through the floating-point arrays of `vjp_arg` only
@@ -455,7 +449,7 @@ def filter_custom_vjp(
     _check_callable(fn, "filter_custom_vjp")
     return _wrap(_CustomVjpWrapper, fn, _CustomRules("filter_custom_vjp"))
 
-# %% ../nbs/04_autodiff.ipynb #b26e6033
+# %% ../nbs/04_autodiff.ipynb #c0b4dd37
 class _CheckpointConfig(_Config):
     pass
 
@@ -473,7 +467,7 @@ class _CheckpointWrapper(_Wrapper):
         arrays = jax.checkpoint(run, prevent_cse=config.prevent_cse, policy=config.policy)(inputs.picked)
         return outputs[-1].rebuild(arrays)
 
-# %% ../nbs/04_autodiff.ipynb #3a2d93db
+# %% ../nbs/04_autodiff.ipynb #5aee8390
 @_options_first
 def filter_checkpoint(
     fun: Callable,  # the function whose intermediate values are recomputed rather than stored
