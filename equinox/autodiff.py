@@ -6,7 +6,7 @@
 __all__ = ['filter_jvp', 'filter_vjp', 'filter_jacfwd', 'filter_jacrev', 'filter_hessian', 'filter_custom_jvp',
            'filter_custom_vjp', 'filter_checkpoint']
 
-# %% ../nbs/04_autodiff.ipynb #e2169c28
+# %% ../nbs/04_autodiff.ipynb #2288216e
 import bisect
 import itertools
 from typing import Any, Callable
@@ -20,7 +20,7 @@ from .filters import _inexact_dtype, _is_none, is_array, is_inexact_array
 from .module import Module, field
 from .transforms import _Config, _Wrapper, _check_callable, _intern, _merge, _options_first, _wrap
 
-# %% ../nbs/04_autodiff.ipynb #e218e0ac
+# %% ../nbs/04_autodiff.ipynb #a69fae6a
 class _Split:
     "The leaves of a PyTree split by `select`: `picked` goes to JAX, `rest` is held back."
     __slots__ = ("treedef", "mask", "picked", "rest")
@@ -36,7 +36,7 @@ class _Split:
         rest = [None] * len(self.rest) if holes else self.rest if rest is None else rest
         return jax.tree_util.tree_unflatten(self.treedef, _merge(self.mask, picked, rest))
 
-# %% ../nbs/04_autodiff.ipynb #4143a53c
+# %% ../nbs/04_autodiff.ipynb #b5b3ab7e
 def _check_flag(value, name, option):
     if type(value) is not bool:
         raise TypeError(f"{name}: {option} must be True or False, got {value!r} of type {type(value).__name__}.")
@@ -65,7 +65,7 @@ def _leaf_path(treedef, index):
 def _describe(leaf):
     return f"a {type(leaf).__name__}" + (f" of dtype {leaf.dtype}" if hasattr(leaf, "dtype") else "")
 
-# %% ../nbs/04_autodiff.ipynb #14bfbbcb
+# %% ../nbs/04_autodiff.ipynb #5c007fa0
 class _Parts:
     "Named `_Split`s whose picked leaves travel to JAX as one flat list."
     __slots__ = ("names", "splits", "bounds")
@@ -93,7 +93,7 @@ class _Parts:
         split, i = self.splits[k], index - self.bounds[k]
         return self.names[k] + _leaf_path(split.treedef, [n for n, m in enumerate(split.mask) if m][i])
 
-# %% ../nbs/04_autodiff.ipynb #c6e16422
+# %% ../nbs/04_autodiff.ipynb #a9b6313e
 def _leaves_like(tree, treedef, name, what, reference):
     "One entry per leaf of `treedef`, from `tree` of that structure, in which a `None` may stand for a whole subtree."
     like = jax.tree_util.tree_unflatten(treedef, range(treedef.num_leaves))
@@ -140,7 +140,7 @@ def _derivatives(tree, treedef, mask, primals, name, what, reference):
             out.append(value)
     return out
 
-# %% ../nbs/04_autodiff.ipynb #d04e05ed
+# %% ../nbs/04_autodiff.ipynb #68f27950
 def filter_jvp(
     fn: Callable,  # the function to differentiate; its own arrays (a Module's) are held constant
     primals: tuple | list,  # the positional arguments of `fn`, any PyTrees
@@ -169,7 +169,7 @@ def filter_jvp(
     tangent_arrays = [t if is_inexact_array(p) else None for p, t in zip(primal_arrays, tangent_arrays)]
     return out.rebuild(primal_arrays), out.rebuild(tangent_arrays, holes=True)
 
-# %% ../nbs/04_autodiff.ipynb #51485e53
+# %% ../nbs/04_autodiff.ipynb #c0ecf12b
 class _Pullback(Module):
     "The function returned by `filter_vjp`: JAX's pullback over the arrays, and how to map trees to and from them."
     pullback: Any  # a jax.tree_util.Partial holding the residuals as arrays
@@ -183,7 +183,7 @@ class _Pullback(Module):
         in_def, in_mask = self.inputs
         return tuple(jax.tree_util.tree_unflatten(in_def, _merge(in_mask, grads, [None] * in_mask.count(False))))
 
-# %% ../nbs/04_autodiff.ipynb #17cf5934
+# %% ../nbs/04_autodiff.ipynb #ad98d923
 def filter_vjp(
     fun: Callable,  # the function to differentiate; its own arrays (a Module's) are held constant
     *primals,  # its positional arguments, any PyTrees
@@ -209,7 +209,7 @@ def filter_vjp(
     vjp_fn = _Pullback(pullback, (out_split.treedef, out_split.mask, avals), (inputs.treedef, inputs.mask))
     return (out, vjp_fn, aux_split.rebuild(aux_arrays)) if has_aux else (out, vjp_fn)
 
-# %% ../nbs/04_autodiff.ipynb #384cc7a2
+# %% ../nbs/04_autodiff.ipynb #394138b3
 class _JacConfig(_Config):
     pass
 
@@ -237,7 +237,7 @@ class _JacWrapper(_Wrapper):
         jac = out_split.rebuild(blocks, holes=True)
         return (jac, aux_split.rebuild(aux_arrays)) if config.has_aux else jac
 
-# %% ../nbs/04_autodiff.ipynb #90e850e4
+# %% ../nbs/04_autodiff.ipynb #5b92fa88
 def _make_jacobian(name, fun, has_aux, transform):
     _check_callable(fun, name)
     _check_flag(has_aux, name, "has_aux")
@@ -264,7 +264,7 @@ def filter_jacrev(
     "Jacobian of `fun` with respect to the floating-point JAX arrays of its first argument, as `jax.jacrev`."
     return _make_jacobian("filter_jacrev", fun, has_aux, jax.jacrev)
 
-# %% ../nbs/04_autodiff.ipynb #59cacda2
+# %% ../nbs/04_autodiff.ipynb #697ef629
 @_options_first
 def filter_hessian(
     fun: Callable,  # a scalar-valued function of a PyTree (its first argument) and anything else
@@ -282,7 +282,7 @@ def filter_hessian(
                      outer=outer)
     return _wrap(_JacWrapper, fun, config)
 
-# %% ../nbs/04_autodiff.ipynb #b204c626
+# %% ../nbs/04_autodiff.ipynb #46bcd7ef
 class _CustomRules:
     "The derivative rules of one custom-derivative function, set by `def_jvp` or `def_fwd`/`def_bwd`."
     __slots__ = ("name", "jvp", "fwd", "bwd", "__weakref__")
@@ -304,7 +304,7 @@ def _check_differentiated(parts, flags, allowed, name, only):
             raise TypeError(f"{name}: {parts.path(i)} is being differentiated, but only {only} are. Pass it as "
                             "part of those, or wrap it in jax.lax.stop_gradient.")
 
-# %% ../nbs/04_autodiff.ipynb #064e801b
+# %% ../nbs/04_autodiff.ipynb #6280a775
 class _CustomJvpWrapper(_Wrapper):
     def def_jvp(
         self,
@@ -343,7 +343,7 @@ class _CustomJvpWrapper(_Wrapper):
         arrays = custom(*parts.picked)
         return outputs[-1].rebuild(arrays)
 
-# %% ../nbs/04_autodiff.ipynb #59c5b58d
+# %% ../nbs/04_autodiff.ipynb #7bc7bc26
 def _split_pair(result, name="filter_custom_jvp", rule="JVP", pair="(out, tangent_out)"):
     if not (isinstance(result, tuple) and len(result) == 2):
         raise TypeError(f"{name}: the {rule} rule must return a pair {pair}, got a {type(result).__name__}.")
@@ -363,7 +363,7 @@ def filter_custom_jvp(
     _check_callable(fn, "filter_custom_jvp")
     return _wrap(_CustomJvpWrapper, fn, _CustomRules("filter_custom_jvp"))
 
-# %% ../nbs/04_autodiff.ipynb #38753e47
+# %% ../nbs/04_autodiff.ipynb #0839735c
 class _CustomVjpWrapper(_Wrapper):
     def def_fwd(
         self,
@@ -388,12 +388,12 @@ class _CustomVjpWrapper(_Wrapper):
                             f"{' and '.join(f'`@{self.__name__}.{m}`' for m in missing)} before calling it.")
         return _custom_vjp_call(self, vjp_arg, args, kwargs)
 
-# %% ../nbs/04_autodiff.ipynb #fb1fa668
+# %% ../nbs/04_autodiff.ipynb #fe8cafef
 def _vjp_arg_gradient(diff_in, grads):
     "The backward rule's gradient for vjp_arg, as one cotangent per floating-point array."
     return _derivatives(grads, diff_in.treedef, diff_in.mask, diff_in.picked, "filter_custom_vjp", "gradient", "vjp_arg")
 
-# %% ../nbs/04_autodiff.ipynb #bb31b8a3
+# %% ../nbs/04_autodiff.ipynb #3a8e5ae3
 def _custom_vjp_call(wrapper, vjp_arg, args, kwargs):
     rules = wrapper.config
     diff_in = _Split(vjp_arg, is_inexact_array)
@@ -438,7 +438,7 @@ def _custom_vjp_call(wrapper, vjp_arg, args, kwargs):
     arrays = custom(parts.picked)
     return outputs[-1].rebuild(arrays)
 
-# %% ../nbs/04_autodiff.ipynb #142ed82d
+# %% ../nbs/04_autodiff.ipynb #4b604f5c
 @_options_first
 def filter_custom_vjp(
     fn: Callable,  # `fn(vjp_arg, *args, **kwargs)`: differentiated through the floating-point arrays of `vjp_arg` only
@@ -449,7 +449,7 @@ def filter_custom_vjp(
     _check_callable(fn, "filter_custom_vjp")
     return _wrap(_CustomVjpWrapper, fn, _CustomRules("filter_custom_vjp"))
 
-# %% ../nbs/04_autodiff.ipynb #c0b4dd37
+# %% ../nbs/04_autodiff.ipynb #848d1d3e
 class _CheckpointConfig(_Config):
     pass
 
@@ -467,7 +467,7 @@ class _CheckpointWrapper(_Wrapper):
         arrays = jax.checkpoint(run, prevent_cse=config.prevent_cse, policy=config.policy)(inputs.picked)
         return outputs[-1].rebuild(arrays)
 
-# %% ../nbs/04_autodiff.ipynb #5aee8390
+# %% ../nbs/04_autodiff.ipynb #973c202b
 @_options_first
 def filter_checkpoint(
     fun: Callable,  # the function whose intermediate values are recomputed rather than stored
