@@ -8,16 +8,17 @@ __all__ = []
 
 # %% ../nbs/90_package.ipynb #22954614
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
-from . import callbacks, enumeration, filters, module, transforms, tree
+from . import autodiff, callbacks, enumeration, filters, module, transforms, tree
 
-_CHAPTERS = (module, filters, transforms, tree, enumeration, callbacks)
+_CHAPTERS = (module, filters, transforms, tree, autodiff, callbacks, enumeration)
 
 from .module import *
 from .filters import *
 from .transforms import *
 from .tree import *
-from .enumeration import *
+from .autodiff import *
 from .callbacks import *
+from .enumeration import *
 from . import nn
 
 # nbdev writes an empty `__all__` at the top of this file (nothing is defined here); this one replaces it.
