@@ -12,10 +12,11 @@ from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.extend.core import Primitive
 from jax.interpreters import ad, batching, mlir
 
-from .errors import _as_bool, _unvmap_max, error_if
+from .errors import EquinoxRuntimeError, _as_bool, _on_failure, _unvmap_max
 from .filters import _jax_array_type, is_inexact_array
 from .transforms import _Wrapper, _check_callable, _wrap
 
@@ -104,8 +105,11 @@ def breakpoint_if(
     jax.lax.cond(hit, lambda: jax.debug.breakpoint(**kwargs), lambda: None)
 
 # %% ../nbs/07_debug.ipynb #0998a438
-def _report_nan(label, cotangents):
+def _report_nan(label, terminate, code, cotangents):
     print(f"backward_nan: the cotangent of {label} holds NaN: {cotangents}")
+    if terminate:
+        raise EquinoxRuntimeError(f"backward_nan: the cotangent of {label} holds NaN.")
+    return np.bool_(True)
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(0, 1))
@@ -119,16 +123,9 @@ def _watch_forward(label, terminate, leaves):
 
 def _watch_backward_rule(label, terminate, _, cotangents):
     has_nan = jnp.stack([jnp.isnan(c).any() for c in cotangents]).any()
-    found = _unvmap_max(jnp.where(has_nan, 0, -1)) >= 0
-    if not isinstance(found, jax.core.Tracer):
-        if found:
-            _report_nan(label, cotangents)
-    else:
-        jax.lax.cond(found, lambda c: jax.debug.callback(functools.partial(_report_nan, label), c), lambda c: None,
-                     cotangents)
-    if terminate:
-        cotangents = error_if(cotangents, has_nan, f"backward_nan: the cotangent of {label} holds NaN.")
-    return (cotangents,)
+    code = _unvmap_max(jnp.where(has_nan, 0, -1))
+    report = functools.partial(_report_nan, label, terminate)
+    return (_on_failure(cotangents, code, report, True, "backward_nan"),)
 
 
 _watch_backward.defvjp(_watch_forward, _watch_backward_rule)

@@ -31,27 +31,46 @@ def _unvmap_max_rule(axis_size, in_batched, code):
     return _unvmap_max(code), False
 
 # %% ../nbs/06_errors.ipynb #fe18a06f
-def _raise(msgs, code):
-    code = int(code)
-    raise EquinoxRuntimeError(msgs[code] if 0 <= code < len(msgs) else
-                              f"branched_error_if: index {code} is out of range for {len(msgs)} message(s).")
-
-
-@functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
-def _checked(msgs, code, leaves):
+@functools.partial(jax.custom_jvp, nondiff_argnums=(0, 1))
+def _checked(on_fail, with_values, code, leaves):
     def fail(code, leaves):
-        flag = jax.pure_callback(functools.partial(_raise, msgs), jax.ShapeDtypeStruct((), jnp.bool_), code,
-                                 vmap_method="broadcast_all")
-        # Never evaluated (the callback raises), but the compiler cannot know: each leaf now depends on it.
-        return [jax.lax.select(jnp.broadcast_to(flag, leaf.shape), leaf, jnp.zeros_like(leaf)) for leaf in leaves]
+        operands = (code, leaves) if with_values else (code,)
+        passed = jax.pure_callback(on_fail, jax.ShapeDtypeStruct((), jnp.bool_), *operands,
+                                   vmap_method="broadcast_all")
+        # `passed` is True when `on_fail` returns, but the compiler cannot know: each leaf now depends on it.
+        return [jax.lax.select(jnp.broadcast_to(passed, leaf.shape), leaf, jnp.zeros_like(leaf)) for leaf in leaves]
 
     return jax.lax.cond(code >= 0, fail, lambda code, leaves: leaves, code, leaves)
 
 
 @_checked.defjvp
-def _checked_jvp(msgs, primals, tangents):
+def _checked_jvp(on_fail, with_values, primals, tangents):
     code, leaves = primals
-    return _checked(msgs, code, leaves), tangents[1]
+    return _checked(on_fail, with_values, code, leaves), tangents[1]
+
+# %% ../nbs/06_errors.ipynb #aba22b56
+def _on_failure(x, code, on_fail, with_values, name):
+    "`x`, calling `on_fail` (now or at run time) when the scalar integer `code` is >= 0."
+    leaves, treedef = jax.tree_util.tree_flatten(x)
+    positions = [i for i, leaf in enumerate(leaves) if _jax_array_type[type(leaf)]]
+    arrays = [leaves[i] for i in positions]
+    traced = [a for a in (code, *(arrays if with_values else ())) if isinstance(a, jax.core.Tracer)]
+    if not traced:  # nothing traced: decide now
+        if code >= 0:
+            on_fail(*((np.asarray(code), [np.asarray(a) for a in arrays]) if with_values else (np.asarray(code),)))
+        return x
+    if not positions:
+        raise TypeError(f"{name}: x holds no JAX array, but the check must be attached to one: it runs when the "
+                        f"returned arrays are used. Pass (and use) an array as x, e.g. the value being checked.")
+    for i, leaf in zip(positions, _checked(on_fail, with_values, code, arrays)):
+        leaves[i] = leaf
+    return jax.tree_util.tree_unflatten(treedef, leaves)
+
+
+def _raise(msgs, code):
+    code = int(code)
+    raise EquinoxRuntimeError(msgs[code] if 0 <= code < len(msgs) else
+                              f"branched_error_if: index {code} is out of range for {len(msgs)} message(s).")
 
 # %% ../nbs/06_errors.ipynb #e7cc444d
 def _check_message(msg, name, what):
@@ -91,18 +110,7 @@ def branched_error_if(
 # %% ../nbs/06_errors.ipynb #cb6f640a
 def _error_if(x, pred, index, msgs, name):
     code = _unvmap_max(jnp.where(pred, index, -1))
-    if not isinstance(code, jax.core.Tracer):  # not traced: decide now
-        if code >= 0:
-            _raise(msgs, code)
-        return x
-    leaves, treedef = jax.tree_util.tree_flatten(x)
-    positions = [i for i, leaf in enumerate(leaves) if _jax_array_type[type(leaf)]]
-    if not positions:
-        raise TypeError(f"{name}: x holds no JAX array, but the check must be attached to one: it runs when the "
-                        f"returned arrays are used. Pass (and use) an array as x, e.g. the value being checked.")
-    for i, leaf in zip(positions, _checked(msgs, code, [leaves[i] for i in positions])):
-        leaves[i] = leaf
-    return jax.tree_util.tree_unflatten(treedef, leaves)
+    return _on_failure(x, code, functools.partial(_raise, msgs), False, name)
 
 # %% ../nbs/06_errors.ipynb #f7d7fa06
 def error_if(
