@@ -8,9 +8,9 @@ __all__ = []
 
 # %% ../nbs/90_package.ipynb #22954614
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
-from . import autodiff, callbacks, enumeration, filters, module, transforms, tree
+from . import autodiff, callbacks, enumeration, errors, filters, module, transforms, tree
 
-_CHAPTERS = (module, filters, transforms, tree, autodiff, callbacks, enumeration)
+_CHAPTERS = (module, filters, transforms, tree, autodiff, callbacks, errors, enumeration)
 
 from .module import *
 from .filters import *
@@ -18,8 +18,9 @@ from .transforms import *
 from .tree import *
 from .autodiff import *
 from .callbacks import *
+from .errors import *
 from .enumeration import *
-from . import nn
+from . import debug, nn
 
 # nbdev writes an empty `__all__` at the top of this file (nothing is defined here); this one replaces it.
-__all__ = [name for chapter in _CHAPTERS for name in chapter.__all__] + ["nn"]
+__all__ = [name for chapter in _CHAPTERS for name in chapter.__all__] + ["debug", "nn"]
