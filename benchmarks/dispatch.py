@@ -10,7 +10,11 @@ machines are shared and noisy. Rows:
 - forward pass and SGD gradient step of an MLP (depth 4, width 64, batch 32, through jax.vmap);
 - the same for a larger MLP (depth 12, width 256, batch 256);
 - the first call (trace + compile), with fresh functions each repeat;
-- dispatch cost per extra leaf, from trees of 10 to 1000 small arrays.
+- a method decorated with `filter_jit` called through its instance (the instance a traced argument);
+- `filter_vmap` over an ensemble of MLPs inside `filter_jit`, against `jax.vmap` over the stacked arrays;
+- a training step with an `error_if` inside (a finite-loss check), against the same step without it: the ratio
+  of the per-call cost, and whether the call returns before its result is ready;
+- dispatch cost per extra leaf, from trees of 10 to 10000 small arrays.
 
 Run: python benchmarks/dispatch.py [--quick]
 """
@@ -111,9 +115,60 @@ def first_call(repeats):
         statistics.median(times_b), target=1.2, unit=1e3, suffix="ms")
 
 
+class Regressor(eqx.Module):
+    mlp: eqx.nn.MLP
+
+    @eqx.filter_jit
+    def predict(self, x):
+        return jax.vmap(self.mlp)(x)
+
+
+def method_row():
+    model, leaves, treedef, x, _ = make_case(4, 64, 32)
+    regressor = Regressor(model)
+    base = jax.jit(lambda leaves, x: jax.vmap(jax.tree_util.tree_unflatten(treedef, leaves))(x))
+    jax.block_until_ready((regressor.predict(x), base(leaves, x)))
+    ratio, a, b = alternate(lambda: regressor.predict(x), lambda: base(leaves, x), rounds=ROUNDS, number=1000)
+    row("method with filter_jit, through the instance", ratio, a, b, target=1.2)
+
+
+def ensemble_row(size=8):
+    keys = jax.random.split(jax.random.key(0), size)
+    ensemble = eqx.filter_vmap(lambda k: eqx.nn.MLP(16, 8, 64, 4, key=k))(keys)
+    x = jax.random.normal(jax.random.key(1), (32, 16))
+    ours = eqx.filter_jit(eqx.filter_vmap(lambda m, x: jax.vmap(m)(x), in_axes=(eqx.if_array(0), None)))
+    leaves, treedef = jax.tree_util.tree_flatten(ensemble)
+    base = jax.jit(jax.vmap(lambda ls, x: jax.vmap(jax.tree_util.tree_unflatten(treedef, ls))(x), in_axes=(0, None)))
+    jax.block_until_ready((ours(ensemble, x), base(leaves, x)))
+    ratio, a, b = alternate(lambda: ours(ensemble, x), lambda: base(leaves, x), rounds=ROUNDS, number=500)
+    row(f"filter_vmap ensemble of {size} MLPs, in filter_jit", ratio, a, b, target=1.2)
+
+
+def error_if_row():
+    model, leaves, treedef, x, y = make_case(4, 64, 32)
+
+    def step(model, x, y, check):
+        loss, grads = eqx.filter_value_and_grad(loss_fn)(model, x, y)
+        if check:
+            loss = eqx.error_if(loss, ~jnp.isfinite(loss), "the loss is not finite")
+        return eqx.apply_updates(model, jax.tree_util.tree_map(lambda g: -1e-3 * g, grads)), loss
+
+    checked = eqx.filter_jit(lambda m, x, y: step(m, x, y, True))
+    plain = eqx.filter_jit(lambda m, x, y: step(m, x, y, False))
+    jax.block_until_ready((checked(model, x, y), plain(model, x, y)))
+    ratio, a, b = alternate(lambda: checked(model, x, y), lambda: plain(model, x, y), rounds=ROUNDS, number=300)
+    row("step with error_if / the same step without", ratio, a, b, target=1.2)
+    big = jax.random.normal(jax.random.key(3), (20_000, 16))  # enough work to still be running on return
+    jax.block_until_ready(checked(model, big, jnp.zeros((20_000, 8))))
+    queued = plain(model, big, jnp.zeros((20_000, 8)))  # work queued ahead, as in a training loop
+    out = checked(model, big, jnp.zeros((20_000, 8)))
+    print(f"  error_if step returned before its result was ready: {not out[1].is_ready()}")
+    jax.block_until_ready((queued, out))
+
+
 def per_leaf():
     "Extra dispatch cost per leaf: equinox minus jax.jit on a list of n scalars, fitted over n."
-    sizes = (10, 100, 1000)
+    sizes = (10, 100, 1000, 10000)
     extra = []
     for n in sizes:
         tree = [jnp.zeros(()) for _ in range(n)]
@@ -121,8 +176,8 @@ def per_leaf():
         base = jax.jit(lambda t: t[0])
         jax.block_until_ready(ours(tree))
         jax.block_until_ready(base(tree))
-        ratio, a, b = alternate(lambda: ours(tree), lambda: base(tree), rounds=ROUNDS, number=max(20, 2000 // n))
-        row(f"{n:5d} leaves, filter_jit / jax.jit", ratio, a, b)
+        ratio, a, b = alternate(lambda: ours(tree), lambda: base(tree), rounds=ROUNDS, number=max(5, 2000 // n))
+        row(f"{n:5d} leaves, filter_jit / jax.jit", ratio, a, b, target=1.15)
         extra.append(a - b)
     slope = (extra[-1] - extra[0]) / (sizes[-1] - sizes[0])
     print(f"extra cost per leaf beyond jax.jit: {slope * 1e9:.0f} ns")
@@ -134,6 +189,9 @@ def main():
     steady_state("MLP d4 w64 b32", 4, 64, 32, number=1000)
     steady_state("MLP d12 w256 b256", 12, 256, 256, number=100)
     first_call(5 if QUICK else 9)
+    method_row()
+    ensemble_row()
+    error_if_row()
     per_leaf()
 
 

@@ -62,7 +62,10 @@ def _jax_registries():
     """JAX's private registries: its C++ ones (jit's dispatch has its own), in which a dataclass node is flattened
     with no Python call, and the Python one, which `jax.export` and other Python-side code read."""
     from jax._src import tree_util
-    return tree_util._all_registries, tree_util._registry, tree_util._RegistryEntry
+    registries = getattr(tree_util, "_all_registries", None)  # JAX 0.10 and later: it names them all
+    if registries is None:  # before: three registries, no tracing one
+        registries = (tree_util.default_registry, tree_util.none_leaf_registry, tree_util.dispatch_registry)
+    return registries, tree_util._registry, tree_util._RegistryEntry
 
 
 def _register_pytree(cls, data_fields, static_fields) -> str:
