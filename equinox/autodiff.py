@@ -149,7 +149,7 @@ def filter_jvp(
 ) -> tuple:  # `(primal_out, tangent_out)`; `tangent_out` has None for every output leaf that is not a floating-point array
     """Jacobian-vector product of `fn` at `primals` along `tangents`, as `jax.jvp`, over the floating-point JAX
     arrays of the arguments; every other leaf is passed through and has no tangent. A `None` tangent for a
-    floating-point array is a zero tangent."""
+    floating-point array is a zero tangent. `kwargs` are passed to `fn` and held constant."""
     _check_callable(fn, "filter_jvp")
     for option, value in (("primals", primals), ("tangents", tangents)):
         if type(value) not in (tuple, list):

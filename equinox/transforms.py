@@ -30,8 +30,11 @@ class Partial(Module):
     and `keywords` are PyTree children, so arrays among them are traced, differentiated and batched like any other
     leaf, and a `Partial` can be passed through `jax.jit` and returned from it.
 
-    **Arguments:** `func`: the callable (positional only). `*args`: leading positional arguments.
-    `**kwargs`: keyword arguments."""
+    **Arguments:**
+
+    - `func`: the callable (positional only).
+    - `*args`: leading positional arguments.
+    - `**kwargs`: keyword arguments."""
     func: Any
     args: tuple
     keywords: dict
@@ -884,7 +887,8 @@ def _check_traceable(wrapper, args, kwargs):
 
 # %% ../nbs/02_transforms.ipynb #3cb9173f
 def clear_caches():
-    "Forget all compiled code and the internal caches of equinox's transformations, then JAX's (`jax.clear_caches`)."
+    """Forget all compiled code and the internal caches of equinox's transformations, then JAX's
+    (`jax.clear_caches`). Takes no arguments and returns None."""
     _cache.clear()
     _plans_by_mask.clear()
     _plans_by_types.clear()
@@ -1055,7 +1059,9 @@ def filter_grad(
     has_aux: bool = False,  # `fun` returns `(value, aux)`; the result is then `(gradient, aux)`
     **grad_kwargs,  # for `jax.grad`: holomorphic, allow_int
 ) -> Callable:  # returns the gradient: the first argument's structure, `None` where a leaf is not differentiated
-    "Gradient of `fun` with respect to the floating-point JAX arrays of its first argument (`None` elsewhere)."
+    """Gradient of `fun` with respect to the floating-point JAX arrays of its first argument (`None` elsewhere).
+
+    `grad_kwargs` go to `jax.grad` (`holomorphic`, `allow_int`); `argnums` is not one of them."""
     _first_argument_only("filter_grad", grad_kwargs)
     return gradf(fun, filter_fn=is_inexact_array, has_aux=has_aux, **grad_kwargs)
 
@@ -1073,7 +1079,7 @@ def filter_value_and_grad(
     has_aux: bool = False,  # `fun` returns `(value, aux)`; the result is then `((value, aux), gradient)`
     **grad_kwargs,  # for `jax.grad`: holomorphic, allow_int
 ) -> Callable:  # returns `(value, gradient)`
-    "Like `filter_grad`, also returning the value of `fun`."
+    "Like `filter_grad` (the same `grad_kwargs`), also returning the value of `fun`."
     _first_argument_only("filter_value_and_grad", grad_kwargs)
     return value_and_grad_f(fun, filter_fn=is_inexact_array, has_aux=has_aux, **grad_kwargs)
 
@@ -1284,7 +1290,8 @@ def filter_pmap(
     """Map `fun` over devices: like `filter_vmap`, with each slice of the mapped axis on its own device.
 
     Arrays are traced (mapped along their axis, or copied to every device where the spec says `None`); every other
-    leaf is static, and keys the compiled code with its type, as in `jitf`."""
+    leaf is static, and keys the compiled code with its type, as in `jitf`. `pmap_kwargs` go to `jax.pmap`:
+    `devices`, `backend`."""
     _check_callable(fun, "filter_pmap")
     _check_axes(in_axes, "filter_pmap", "in_axes")
     _check_axes(out_axes, "filter_pmap", "out_axes")

@@ -518,6 +518,6 @@ def tree_pprint(
     struct_as_array: bool = False,  # print a `jax.ShapeDtypeStruct` like an array of its shape and dtype
     truncate_leaf: Callable[[Any], bool] = _never,  # true for a node or leaf to print as its type only, `Name(...)`
 ) -> None:
-    "Print `tree_pformat(pytree, ...)`, with the same arguments."
+    "Print `tree_pformat(pytree, ...)`, with the same arguments; returns None."
     print(tree_pformat(pytree, width=width, indent=indent, short_arrays=short_arrays,
                        struct_as_array=struct_as_array, truncate_leaf=truncate_leaf))
