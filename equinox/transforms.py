@@ -21,6 +21,7 @@ import jax
 import numpy as np
 
 from .filters import _array_type, _inexact_dtype, _is_none, if_array, is_array, is_array_like, is_inexact_array
+from .errors import EquinoxRuntimeError
 from .module import _STATIC, _BoundMethod, Module, field
 
 # %% ../nbs/02_transforms.ipynb #db539002
@@ -598,22 +599,36 @@ class _JitWrapper(_Wrapper):
 
     def __call__(self, *args, **kwargs):
         config = self.config
-        if config.fast:
-            leaves, treedef = jax.tree_util.tree_flatten((self.fun, args, kwargs))
-            # The types of all leaves are part of the signature, so a static 1 never stands in for a 1.0.
-            signature = tuple(map(type, leaves))
-            if not config.by_type:
-                signature = (config.mask_of(leaves), signature)
-            memo = self._memo
-            if signature == memo[0] and treedef == memo[1]:
-                plan = memo[2]
-                static = plan.static_of(leaves)
-                if static == memo[3]:
-                    return memo[4](*plan.traced_of(leaves))
-            return _general_call(self, leaves, treedef, signature, args, kwargs)
-        leaves, key = _prepare(self, args, kwargs)
-        compiled = _lookup(self, key, args, kwargs)
-        return compiled(*compress(leaves, key[2]))
+        try:  # free unless something raises
+            if config.fast:
+                leaves, treedef = jax.tree_util.tree_flatten((self.fun, args, kwargs))
+                # The types of all leaves are part of the signature, so a static 1 never stands in for a 1.0.
+                signature = tuple(map(type, leaves))
+                if not config.by_type:
+                    signature = (config.mask_of(leaves), signature)
+                memo = self._memo
+                if signature == memo[0] and treedef == memo[1]:
+                    plan = memo[2]
+                    static = plan.static_of(leaves)
+                    if static == memo[3]:
+                        return memo[4](*plan.traced_of(leaves))
+                return _general_call(self, leaves, treedef, signature, args, kwargs)
+            leaves, key = _prepare(self, args, kwargs)
+            compiled = _lookup(self, key, args, kwargs)
+            return compiled(*compress(leaves, key[2]))
+        except Exception as error:
+            message = _error_if_message(error)
+            if message is None:
+                raise
+        raise EquinoxRuntimeError(message)
+
+
+def _error_if_message(error):
+    """The message of a failed `error_if` that reached the caller inside JAX's runtime error (its text ends with
+    `EquinoxRuntimeError: <message>`), or None for any other error."""
+    text = str(error)
+    marker = text.rfind("EquinoxRuntimeError: ")
+    return None if marker < 0 else text[marker + len("EquinoxRuntimeError: "):].strip()
 
 
 def _general_call(wrapper, leaves, treedef, signature, args, kwargs):
