@@ -8,13 +8,17 @@ __all__ = []
 
 # %% ../nbs/90_package.ipynb #22954614
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
-from . import autodiff, callbacks, enumeration, errors, filters, module, transforms, tree
+from . import (autodiff, callbacks, differentiation, enumeration, errors, filters, module, transforms, tree,
+                     vectorisation)
 
-_CHAPTERS = (module, filters, transforms, tree, autodiff, callbacks, errors, enumeration)
+_CHAPTERS = (module, filters, transforms, differentiation, vectorisation, autodiff, callbacks, errors, tree,
+             enumeration)
 
 from .module import *
 from .filters import *
 from .transforms import *
+from .differentiation import *
+from .vectorisation import *
 from .tree import *
 from .autodiff import *
 from .callbacks import *
