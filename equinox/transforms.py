@@ -791,16 +791,27 @@ def _remember(key, compiled):
 _KEYWORDS = "keywords"  # the owner of every leaf of a keyword argument
 
 
-def _leaf_owners(wrapper, args, kwargs):
-    "For each input leaf, in the order the call flattens them: its positional argument, `_KEYWORDS`, or None (`fun`)."
+def _input_leaves(wrapper, args, kwargs):
+    """Every input leaf in the order a call flattens them, as `(owner, where, leaf)`: the owner is the index of its
+    positional argument, `_KEYWORDS`, or None for the function's own leaves; `where` names it in messages. The one
+    place that knows the layout of a call's leaves (outside the hot path, which flattens in one go)."""
     config, n = wrapper.config, len(args)
     static = {i % n for i in config.static_argnums if -n <= i < n}
-    of_args = [i for i, a in enumerate(args) if i not in static for _ in jax.tree_util.tree_leaves(a)]
-    of_fun = [None] * len(jax.tree_util.tree_leaves(wrapper.fun))
-    of_kwargs = [_KEYWORDS for k, v in kwargs.items() if k not in config.static_argnames
-                 for _ in jax.tree_util.tree_leaves(v)]
+
+    def entries(owner, label, value):
+        return [(owner, label + jax.tree_util.keystr(path), leaf)
+                for path, leaf in jax.tree_util.tree_flatten_with_path(value)[0]]
+
+    of_args = [e for i, a in enumerate(args) if i not in static for e in entries(i, f"args[{i}]", a)]
+    of_fun = entries(None, "the function", wrapper.fun)
+    of_kwargs = [e for k, v in sorted(kwargs.items()) if k not in config.static_argnames
+                 for e in entries(_KEYWORDS, f"kwargs[{k!r}]", v)]
     # the fast route flattens (function, arguments, keywords); a filter_tree comes with the arguments first
     return of_fun + of_args + of_kwargs if config.tree is None else of_args + of_fun + of_kwargs
+
+
+def _leaf_owners(wrapper, args, kwargs):
+    return [owner for owner, _, _ in _input_leaves(wrapper, args, kwargs)]
 
 
 def _traced_positions(wrapper, mask, args, kwargs, owners_wanted):
@@ -847,24 +858,12 @@ def _leaf_shardings(wrapper, mask, args, kwargs):
 # %% ../nbs/02_transforms.ipynb #c4e196bf
 def _leaf_entries(wrapper, args, kwargs):
     "Every leaf of the inputs with where it is and whether it is traced, for error messages."
-    config = wrapper.config
-    n = len(args)
-    static = {i % n for i in config.static_argnums if -n <= i < n}
-    groups = [(f"args[{i}]", a) for i, a in enumerate(args) if i not in static]
-    arg_entries = [(where + jax.tree_util.keystr(path), leaf)
-                   for where, value in groups for path, leaf in jax.tree_util.tree_flatten_with_path(value)[0]]
-    other = [("the function" + jax.tree_util.keystr(path), leaf)
-             for path, leaf in jax.tree_util.tree_flatten_with_path(wrapper.fun)[0]]
-    other += [(f"kwargs[{k!r}]" + jax.tree_util.keystr(path), leaf)
-              for k, v in sorted(kwargs.items()) if k not in config.static_argnames
-              for path, leaf in jax.tree_util.tree_flatten_with_path(v)[0]]
-    if config.tree is None:
-        entries = other + arg_entries
-        traced = config.mask_of([leaf for _, leaf in entries])
-    else:
-        entries = arg_entries + other
-        traced = config.tree[0] + _array_mask([leaf for _, leaf in other])
-    return [(where, leaf, t) for (where, leaf), t in zip(entries, traced)]
+    entries = _input_leaves(wrapper, args, kwargs)
+    if wrapper.config.tree is None:
+        traced = wrapper.config.mask_of([leaf for _, _, leaf in entries])
+    else:  # the mask `_prepare` builds, prefix filter trees included
+        traced = _prepare(wrapper, args, kwargs)[1][2]
+    return [(where, leaf, t) for (_, where, leaf), t in zip(entries, traced)]
 
 
 def _unhashable_error(wrapper, args, kwargs):
