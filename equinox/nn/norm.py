@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['LayerNorm', 'RMSNorm', 'GroupNorm', 'PReLU', 'Lambda']
 
-# %% ../../nbs/17_nn_norm.ipynb #d022cf38
+# %% ../../nbs/17_nn_norm.ipynb #2c1ee1ca
 import functools
 import math
 from typing import Any, Callable, Sequence
@@ -18,7 +18,7 @@ from ..filters import is_array
 from ..module import Module, field
 from .linear import _check_dtype, _check_input, _check_size
 
-# %% ../../nbs/17_nn_norm.ipynb #3cd5cf01
+# %% ../../nbs/17_nn_norm.ipynb #95a5b313
 # Cached per dtype: asking JAX about dtypes costs microseconds, and eager calls would pay it every time.
 @functools.cache
 def _statistics_dtype(dtype):
@@ -35,7 +35,7 @@ def _upcast(x, layer: str):
                         f"got {got}. Cast it first, e.g. `x.astype(jnp.float32)`.")
     return x.astype(dtype)
 
-# %% ../../nbs/17_nn_norm.ipynb #6d3d1b82
+# %% ../../nbs/17_nn_norm.ipynb #ff53ff7d
 class _NoState:
     "The default of a norm's `state` argument: none was given, so the call returns the output alone."
     __slots__ = ()
@@ -56,7 +56,7 @@ def _finish(out, weight, bias, dtype, state):
     out = out.astype(dtype)
     return out if state is _NO_STATE else (out, state)
 
-# %% ../../nbs/17_nn_norm.ipynb #c985ee38
+# %% ../../nbs/17_nn_norm.ipynb #c15a1da1
 def _check_flag(value, name: str, layer: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{layer}: {name} must be True or False, got {value!r}.")
@@ -83,7 +83,7 @@ def _scale_and_shift(shape, use_weight: bool, use_bias: bool, dtype):
     "PyTorch's initial weight (ones) and bias (zeros), each `None` when not used."
     return (jnp.ones(shape, dtype) if use_weight else None), (jnp.zeros(shape, dtype) if use_bias else None)
 
-# %% ../../nbs/17_nn_norm.ipynb #6a4f9a79
+# %% ../../nbs/17_nn_norm.ipynb #3a0a5237
 class LayerNorm(Module):
     """Normalise one input over all its elements to mean 0 and variance 1, then scale by `weight` and add `bias`.
 
@@ -147,7 +147,7 @@ class LayerNorm(Module):
         out = centred * jax.lax.rsqrt(jnp.mean(jnp.square(centred)) + self.eps)
         return _finish(out, self.weight, self.bias, x.dtype, state)
 
-# %% ../../nbs/17_nn_norm.ipynb #e0323ce7
+# %% ../../nbs/17_nn_norm.ipynb #68665a8c
 class RMSNorm(Module):
     """Divide one input by its root mean square `sqrt(mean(x**2) + eps)`, then scale by `weight` and add `bias`.
 
@@ -202,7 +202,7 @@ class RMSNorm(Module):
         out = x_stat * jax.lax.rsqrt(jnp.mean(jnp.square(x_stat)) + self.eps)
         return _finish(out, self.weight, self.bias, x.dtype, state)
 
-# %% ../../nbs/17_nn_norm.ipynb #35ddfa2d
+# %% ../../nbs/17_nn_norm.ipynb #7637b77d
 class GroupNorm(Module):
     """Normalise each group of channels of one `(channels, *spatial)` input, then scale and shift per channel.
 
@@ -267,7 +267,7 @@ class GroupNorm(Module):
         bias = None if self.bias is None else self.bias.reshape(per_channel)
         return _finish(out, weight, bias, x.dtype, state)
 
-# %% ../../nbs/17_nn_norm.ipynb #ccfef032
+# %% ../../nbs/17_nn_norm.ipynb #e2a1fe46
 def _check_channels_first(x, channels: int | None, layer: str):
     "`x` must be an array with at least one axis, the channel axis first, of size `channels` (if not None)."
     if not is_array(x) or x.ndim == 0:
@@ -283,7 +283,7 @@ def _check_channels_first(x, channels: int | None, layer: str):
                     f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`.")
     raise ValueError(message)
 
-# %% ../../nbs/17_nn_norm.ipynb #4a9ea555
+# %% ../../nbs/17_nn_norm.ipynb #0cc8d701
 class PReLU(Module):
     """`x` where `x >= 0`, `negative_slope * x` elsewhere, with a learned `negative_slope`: shared, or per channel.
 
@@ -322,7 +322,7 @@ class PReLU(Module):
         x_stat = _upcast(x, "PReLU")
         return jnp.where(x_stat >= 0, x_stat, slope * x_stat).astype(x.dtype)
 
-# %% ../../nbs/17_nn_norm.ipynb #bc8e7d61
+# %% ../../nbs/17_nn_norm.ipynb #9798d27d
 class Lambda(Module):
     """A function as a layer: `Lambda(fn)(x) == fn(x)`.
 
