@@ -7,15 +7,16 @@ __all__ = []
 
 # %% ../../nbs/19_nn.ipynb #c1d6466f
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
-from . import composed, dropout, linear, pool, rnn
+from . import composed, dropout, linear, norm, pool, rnn
 
-_CHAPTERS = (linear, dropout, rnn, composed, pool)
+_CHAPTERS = (linear, dropout, rnn, composed, pool, norm)
 
 from .linear import *
 from .dropout import *
 from .rnn import *
 from .composed import *
 from .pool import *
+from .norm import *
 
 # nbdev writes an empty `__all__` at the top of this file; this one replaces it.
 __all__ = [name for chapter in _CHAPTERS for name in chapter.__all__]
