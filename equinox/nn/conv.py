@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Conv', 'Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d']
 
-# %% ../../nbs/14_nn_conv.ipynb #132e4a0c
+# %% ../../nbs/14_nn_conv.ipynb #41392729
 import math
 from typing import Any, Sequence
 
@@ -16,7 +16,7 @@ import numpy as np
 from ..module import Module, field
 from .linear import _check_dtype, _check_key, _check_size, _uniform
 
-# %% ../../nbs/14_nn_conv.ipynb #e98fbf72
+# %% ../../nbs/14_nn_conv.ipynb #428065f7
 def _is_int(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
@@ -30,7 +30,7 @@ def _per_dim(value, n: int, name: str, layer: str, minimum: int = 1) -> tuple:
                          f"(one per spatial dimension), got {value!r}.")
     return tuple(int(v) for v in values)
 
-# %% ../../nbs/14_nn_conv.ipynb #66b2e884
+# %% ../../nbs/14_nn_conv.ipynb #eaf9372e
 _PADDING_STRINGS = ("SAME", "SAME_LOWER", "VALID")
 
 
@@ -62,7 +62,7 @@ def _string_pads(padding: str, sizes: Sequence[int], spans: Sequence[int], strid
         pads.append((small, large) if padding == "SAME" else (large, small))
     return tuple(pads)
 
-# %% ../../nbs/14_nn_conv.ipynb #3fe04881
+# %% ../../nbs/14_nn_conv.ipynb #654b669d
 _PAD_MODES = {"ZEROS": "constant", "REFLECT": "reflect", "REPLICATE": "edge", "CIRCULAR": "wrap"}
 
 
@@ -71,7 +71,7 @@ def _parse_padding_mode(padding_mode, layer: str) -> str:
         return padding_mode.upper()
     raise ValueError(f"{layer}: padding_mode must be one of {', '.join(map(repr, _PAD_MODES))}, got {padding_mode!r}.")
 
-# %% ../../nbs/14_nn_conv.ipynb #ce928f7f
+# %% ../../nbs/14_nn_conv.ipynb #97067037
 def _check_channels_first(x, channels: int, n: int, layer: str):
     "The one-sample convention for inputs of shape `(channels, *spatial)` with `n` spatial axes."
     shape = getattr(x, "shape", None)
@@ -86,7 +86,7 @@ def _check_channels_first(x, channels: int, n: int, layer: str):
                     f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`.")
     raise ValueError(message)
 
-# %% ../../nbs/14_nn_conv.ipynb #4eb6d6e6
+# %% ../../nbs/14_nn_conv.ipynb #033fbecc
 class _ConvBase(Module):
     "The arguments and fields `Conv` and `ConvTranspose` share; each subclass draws its own parameters."
     weight: jax.Array
@@ -134,7 +134,7 @@ class _ConvBase(Module):
     def _finish(self, y):
         return y if self.bias is None else y + self.bias
 
-# %% ../../nbs/14_nn_conv.ipynb #1b7bf693
+# %% ../../nbs/14_nn_conv.ipynb #3b48a19a
 class Conv(_ConvBase):
     """A convolution over `num_spatial_dims` spatial axes of one sample of shape `(in_channels, *spatial)`.
 
@@ -197,14 +197,14 @@ class Conv(_ConvBase):
                                          rhs_dilation=self.dilation, feature_group_count=self.groups)[0]
         return self._finish(y)
 
-# %% ../../nbs/14_nn_conv.ipynb #1c99df41
+# %% ../../nbs/14_nn_conv.ipynb #edf1f898
 class Conv1d(Conv):
     """`Conv` over one spatial axis: input `(in_channels, length)`.
 
     **Arguments:**
 
-    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `dilation`, `groups`, `use_bias`,
-      `padding_mode`, `dtype`, `key`: as for `Conv`, with one spatial dimension.
+    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `dilation`: as for `Conv`.
+    - `groups`, `use_bias`, `padding_mode`, `dtype`, `key` (keyword-only): as for `Conv`, with one spatial dimension.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
@@ -219,8 +219,8 @@ class Conv2d(Conv):
 
     **Arguments:**
 
-    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `dilation`, `groups`, `use_bias`,
-      `padding_mode`, `dtype`, `key`: as for `Conv`, with two spatial dimensions.
+    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `dilation`: as for `Conv`.
+    - `groups`, `use_bias`, `padding_mode`, `dtype`, `key` (keyword-only): as for `Conv`, with two spatial dimensions.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
@@ -235,8 +235,8 @@ class Conv3d(Conv):
 
     **Arguments:**
 
-    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `dilation`, `groups`, `use_bias`,
-      `padding_mode`, `dtype`, `key`: as for `Conv`, with three spatial dimensions.
+    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `dilation`: as for `Conv`.
+    - `groups`, `use_bias`, `padding_mode`, `dtype`, `key` (keyword-only): as for `Conv`, with three spatial dimensions.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
@@ -245,14 +245,14 @@ class Conv3d(Conv):
         super().__init__(3, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, use_bias,
                          padding_mode, dtype, key=key)
 
-# %% ../../nbs/14_nn_conv.ipynb #a7cf9d8f
+# %% ../../nbs/14_nn_conv.ipynb #9c8cf21e
 def _transpose_kernel(weight: jax.Array, groups: int) -> jax.Array:
     "A `Conv` weight as the weight of its `ConvTranspose` (or back): the channel axes swapped within each group."
     out_channels, group_in, *kernel = weight.shape
     blocks = weight.reshape(groups, out_channels // groups, group_in, *kernel).swapaxes(1, 2)
     return blocks.reshape(groups * group_in, out_channels // groups, *kernel)
 
-# %% ../../nbs/14_nn_conv.ipynb #796bcd47
+# %% ../../nbs/14_nn_conv.ipynb #2c107b70
 class ConvTranspose(_ConvBase):
     """The transpose (adjoint) of a convolution, over `num_spatial_dims` axes of one sample `(in_channels, *spatial)`.
 
@@ -327,14 +327,15 @@ class ConvTranspose(_ConvBase):
                                          feature_group_count=self.groups)[0]
         return self._finish(y)
 
-# %% ../../nbs/14_nn_conv.ipynb #510cf8b7
+# %% ../../nbs/14_nn_conv.ipynb #a3506b27
 class ConvTranspose1d(ConvTranspose):
     """`ConvTranspose` over one spatial axis: input `(in_channels, length)`.
 
     **Arguments:**
 
-    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `output_padding`, `dilation`, `groups`,
-      `use_bias`, `padding_mode`, `dtype`, `key`: as for `ConvTranspose`, with one spatial dimension.
+    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `output_padding`: as for `ConvTranspose`.
+    - `dilation`, `groups`, `use_bias`, `padding_mode`, `dtype`, `key` (keyword-only): as for `ConvTranspose`, with
+      one spatial dimension.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
@@ -349,8 +350,9 @@ class ConvTranspose2d(ConvTranspose):
 
     **Arguments:**
 
-    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `output_padding`, `dilation`, `groups`,
-      `use_bias`, `padding_mode`, `dtype`, `key`: as for `ConvTranspose`, with two spatial dimensions.
+    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `output_padding`: as for `ConvTranspose`.
+    - `dilation`, `groups`, `use_bias`, `padding_mode`, `dtype`, `key` (keyword-only): as for `ConvTranspose`, with
+      two spatial dimensions.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
@@ -365,8 +367,9 @@ class ConvTranspose3d(ConvTranspose):
 
     **Arguments:**
 
-    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `output_padding`, `dilation`, `groups`,
-      `use_bias`, `padding_mode`, `dtype`, `key`: as for `ConvTranspose`, with three spatial dimensions.
+    - `in_channels`, `out_channels`, `kernel_size`, `stride`, `padding`, `output_padding`: as for `ConvTranspose`.
+    - `dilation`, `groups`, `use_bias`, `padding_mode`, `dtype`, `key` (keyword-only): as for `ConvTranspose`, with
+      three spatial dimensions.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
