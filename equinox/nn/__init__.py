@@ -7,14 +7,15 @@ __all__ = []
 
 # %% ../../nbs/19_nn.ipynb #c1d6466f
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
-from . import composed, dropout, linear, norm, pool, rnn
+from . import composed, conv, dropout, linear, norm, pool, rnn
 
-_CHAPTERS = (linear, dropout, rnn, composed, pool, norm)
+_CHAPTERS = (linear, dropout, rnn, composed, conv, pool, norm)
 
 from .linear import *
 from .dropout import *
 from .rnn import *
 from .composed import *
+from .conv import *
 from .pool import *
 from .norm import *
 
