@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Embedding', 'RotaryPositionalEmbedding', 'MultiheadAttention']
 
-# %% ../../nbs/16_nn_attention.ipynb #e7a092c6
+# %% ../../nbs/16_nn_attention.ipynb #2d4f5199
 import functools
 import math
 from typing import Any, Callable
@@ -19,7 +19,7 @@ from ..module import Module, field
 from .linear import Linear, _check_dtype, _check_input, _check_key, _check_size, _uniform
 from ..tree import tree_at
 
-# %% ../../nbs/16_nn_attention.ipynb #44993442
+# %% ../../nbs/16_nn_attention.ipynb #79e69b20
 def _check_index(x, num_embeddings: int):
     "An integer scalar index, checked against the table when its value is known."
     if isinstance(x, (bool, np.bool_)) or not (isinstance(x, (int, np.integer)) or is_array(x)):
@@ -37,7 +37,7 @@ def _check_index(x, num_embeddings: int):
                          f"(valid: 0 to {num_embeddings - 1}, or negative from the end).")
     return x
 
-# %% ../../nbs/16_nn_attention.ipynb #e5215771
+# %% ../../nbs/16_nn_attention.ipynb #44117638
 def _check_weight(weight, num_embeddings, embedding_size, dtype):
     if not is_array(weight) or np.ndim(weight) != 2:
         raise ValueError(f"Embedding: weight must be an array of shape (num_embeddings, embedding_size), got "
@@ -97,7 +97,7 @@ class Embedding(Module):
         x = _check_index(x, self.num_embeddings)
         return jnp.take(self.weight, x, axis=0, mode="fill", fill_value=jnp.nan)
 
-# %% ../../nbs/16_nn_attention.ipynb #e7fa958c
+# %% ../../nbs/16_nn_attention.ipynb #547b6582
 @functools.lru_cache(maxsize=64)
 def _rotary_tables(seq_len: int, size: int, theta: float, dtype) -> tuple:
     "cos and sin of every position's angle for every feature, shape (seq_len, size) each."
@@ -121,7 +121,7 @@ def _check_sequence(x, size: int, layer: str, what: str):
     if not jnp.issubdtype(x.dtype, jnp.inexact):
         raise TypeError(f"{layer}: {what} must have a floating-point dtype, got {x.dtype}.")
 
-# %% ../../nbs/16_nn_attention.ipynb #73ddf4bb
+# %% ../../nbs/16_nn_attention.ipynb #3a4d5b0d
 class RotaryPositionalEmbedding(Module):
     """Rotate pairs of features of a sequence by angles proportional to the position (RoPE, "rotate half" pairs).
 
@@ -160,7 +160,7 @@ class RotaryPositionalEmbedding(Module):
         rotated = jnp.concatenate([-second, first], axis=-1)
         return (x * cos + rotated * sin).astype(x.dtype)
 
-# %% ../../nbs/16_nn_attention.ipynb #a1e34e28
+# %% ../../nbs/16_nn_attention.ipynb #937db192
 def _projection(key, in_size: int, out_size: int, use_bias: bool, dtype, xavier: bool) -> Linear:
     "A Linear with PyTorch's MultiheadAttention initialisation: zero bias; Xavier-uniform weight for q/k/v."
     linear = Linear(in_size, out_size, bias=use_bias, key=key, dtype=dtype)
@@ -177,7 +177,7 @@ def _project(linear: Linear, x: jax.Array) -> jax.Array:
     y = x @ linear.weight.T
     return y if linear.bias is None else y + linear.bias
 
-# %% ../../nbs/16_nn_attention.ipynb #da86ebc0
+# %% ../../nbs/16_nn_attention.ipynb #24cefbe6
 _MASKED_LOGIT = -0.7 * float(np.finfo(np.float32).max)  # jax.nn.dot_product_attention's value: both routes agree
 
 
@@ -194,7 +194,7 @@ def _softmax_attention(q, k, v, mask, scale, dropout_p=0.0, inference=True, key=
         weights = dropped if inference is False else jnp.where(inference, weights, dropped)
     return jnp.einsum("nts,snv->tnv", weights.astype(v.dtype), v)
 
-# %% ../../nbs/16_nn_attention.ipynb #d3b213a1
+# %% ../../nbs/16_nn_attention.ipynb #58c40300
 def _dropout_flag(dropout_p: float, field_flag, inference, deterministic, key):
     "The `inference` value for this call: True (no dropout), False, or a traced bool; checks the key if needed."
     layer = "MultiheadAttention"
@@ -216,7 +216,7 @@ def _dropout_flag(dropout_p: float, field_flag, inference, deterministic, key):
     _check_key(key, layer)
     return flag
 
-# %% ../../nbs/16_nn_attention.ipynb #3506badb
+# %% ../../nbs/16_nn_attention.ipynb #2e7cb921
 def _check_mask(mask, num_heads: int, q_seq: int, kv_seq: int):
     layer = "MultiheadAttention"
     if not is_array(mask) or mask.dtype != bool:
@@ -243,7 +243,7 @@ def _check_heads(process_heads, q, k, v):
                              f"got {getattr(after, 'shape', type(after).__name__)}.")
     return out
 
-# %% ../../nbs/16_nn_attention.ipynb #949b0810
+# %% ../../nbs/16_nn_attention.ipynb #c2af5160
 def _head_size(given, name: str, query_size: int, num_heads: int) -> int:
     if given is not None:
         return _check_size(given, name, "MultiheadAttention")
@@ -258,7 +258,7 @@ def _check_flag(value, name: str):
         raise TypeError(f"MultiheadAttention: {name} must be True or False, got {value!r}.")
     return value
 
-# %% ../../nbs/16_nn_attention.ipynb #2b3429eb
+# %% ../../nbs/16_nn_attention.ipynb #e5bfe842
 class MultiheadAttention(Module):
     """Multi-head scaled dot-product attention from one query sequence to one key/value sequence.
 
