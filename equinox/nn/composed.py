@@ -98,7 +98,7 @@ def identity(x: Any,  # any value
     "The identity function: the default `final_activation` of `MLP`."
     return x
 
-# %% ../../nbs/13_nn_composed.ipynb #d1398a5b
+# %% ../../nbs/13_nn_composed.ipynb #62cbe246
 def _stack(layers: list) -> Linear:
     "Layers of one shape as one `Linear` whose arrays have a leading axis, one entry per layer, in order."
     return jax.tree_util.tree_map(lambda *arrays: jnp.stack(arrays), *layers)
@@ -126,9 +126,9 @@ class MLP(Module):
       that does not grow with `depth`. With `depth < 2` there is nothing to stack, and it changes nothing.
     - `key`: keyword-only, required: the JAX PRNG key, split among the layers, e.g. `jax.random.key(0)`.
 
-    **Fields:** `layers`, a tuple of `depth + 1` `Linear`s, each initialised as PyTorch's `nn.Linear` (with
-    `scan=True` and `depth >= 2`: the first hidden layer, the stacked ones, the output layer); `activation` and
-    `final_activation`. The sizes are properties read off the layers: `in_size`, `out_size`, `depth`, and
+    **Fields:** `layers`, a tuple of `Linear`s initialised as PyTorch's `nn.Linear`: `depth + 1` of them, or with
+    `scan=True` and `depth >= 2` three (the first hidden layer, the stacked ones, the output layer); `activation`
+    and `final_activation`. The sizes are properties read off the layers: `in_size`, `out_size`, `depth`, and
     `width_size` (`None` when `depth` is 0).
     """
     layers: tuple
@@ -185,10 +185,10 @@ class MLP(Module):
         return self.layers[0].out_features if len(self.layers) > 1 else None
 
     def __call__(self,
-                 x: jax.Array,  # one sample, shape `(in_size,)`; for a batch use `jax.vmap(mlp)(xs)`
+                 x: jax.Array,  # one sample, shape `(in_size,)` (`()` if "scalar"); for a batch use `jax.vmap(mlp)(xs)`
                  *,
                  key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # `final_activation` of the output layer, shape `(out_size,)`
+                 ) -> jax.Array:  # `final_activation` of the output layer, shape `(out_size,)` (`()` if "scalar")
         "Apply the hidden layers, each followed by `activation`, then the output layer and `final_activation`."
         if self._stacked():
             first, stacked, last = self.layers
