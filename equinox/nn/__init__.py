@@ -7,9 +7,9 @@ __all__ = []
 
 # %% ../../nbs/19_nn.ipynb #c1d6466f
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
-from . import composed, conv, dropout, linear, norm, pool, rnn
+from . import attention, composed, conv, dropout, linear, norm, pool, rnn
 
-_CHAPTERS = (linear, dropout, rnn, composed, conv, pool, norm)
+_CHAPTERS = (linear, dropout, rnn, composed, conv, pool, attention, norm)
 
 from .linear import *
 from .dropout import *
@@ -17,6 +17,7 @@ from .rnn import *
 from .composed import *
 from .conv import *
 from .pool import *
+from .attention import *
 from .norm import *
 
 # nbdev writes an empty `__all__` at the top of this file; this one replaces it.

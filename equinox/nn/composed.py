@@ -11,10 +11,11 @@ import weakref
 from typing import Any, Callable, Sequence
 
 import jax
+import jax.numpy as jnp
 
 from ..filters import _Cached
 from ..module import Module, field
-from .linear import Linear, _check_key, _check_size
+from .linear import Linear, _check_dtype, _check_features, _check_key, _check_size
 
 # %% ../../nbs/13_nn_composed.ipynb #08916d3c
 def _declares_key(call: Callable) -> bool:
@@ -97,60 +98,86 @@ def identity(x: Any,  # any value
     "The identity function: the default `final_activation` of `MLP`."
     return x
 
+# %% ../../nbs/13_nn_composed.ipynb #62cbe246
+def _stack(layers: list) -> Linear:
+    "Layers of one shape as one `Linear` whose arrays have a leading axis, one entry per layer, in order."
+    return jax.tree_util.tree_map(lambda *arrays: jnp.stack(arrays), *layers)
+
 # %% ../../nbs/13_nn_composed.ipynb #a6b3ea8b
 class MLP(Module):
     """Multi-layer perceptron: `depth` hidden `Linear` layers with `activation`, then an output `Linear`.
 
     **Arguments:**
 
-    - `in_size`: size of one input, a positive int; the model is called on `x` of shape `(in_size,)`.
-    - `out_size`: size of one output, a positive int; the call returns shape `(out_size,)`.
+    - `in_size`: size of one input, a positive int; the model is called on `x` of shape `(in_size,)`. Or
+      `"scalar"`: the input is one number, shape `()`.
+    - `out_size`: size of one output, a positive int; the call returns shape `(out_size,)`. Or `"scalar"`: the
+      call returns shape `()`.
     - `width_size`: size of each hidden layer, a positive int.
     - `depth`: number of hidden layers, a non-negative int; the model has `depth + 1` `Linear` layers, and with
       `depth=0` it is a single `Linear(in_size, out_size)`.
     - `activation`: a callable applied after every hidden layer (default `jax.nn.relu`); static, not trained.
     - `final_activation`: a callable applied to the output (default `identity`); static, not trained.
-    - `use_bias`: whether every `Linear` has a bias (default `True`).
+    - `use_bias`: whether the hidden layers have a bias (default `True`).
+    - `use_final_bias`: whether the output layer has a bias (default `True`).
+    - `dtype`: the floating-point dtype of the parameters; `None` (the default) means `float32`.
+    - `scan`: keyword-only, default `False`. `True` stores the `depth - 1` width-to-width hidden layers stacked,
+      as one `Linear` with a leading axis, and runs them with `jax.lax.scan`: the same results, a compile time
+      that does not grow with `depth`. With `depth < 2` there is nothing to stack, and it changes nothing.
     - `key`: keyword-only, required: the JAX PRNG key, split among the layers, e.g. `jax.random.key(0)`.
-    - `dtype`: keyword-only, the floating-point dtype of the parameters; `None` (the default) means `float32`.
 
-    **Fields:** `layers`, a tuple of `depth + 1` `Linear`s; `activation` and `final_activation`. The sizes are
-    properties read off the layers: `in_size`, `out_size`, `depth`, and `width_size` (`None` when `depth` is 0).
+    **Fields:** `layers`, a tuple of `Linear`s initialised as PyTorch's `nn.Linear`: `depth + 1` of them, or with
+    `scan=True` and `depth >= 2` three (the first hidden layer, the stacked ones, the output layer); `activation`
+    and `final_activation`. The sizes are properties read off the layers: `in_size`, `out_size`, `depth`, and
+    `width_size` (`None` when `depth` is 0).
     """
     layers: tuple
     activation: Callable = field(static=True)
     final_activation: Callable = field(static=True)
 
-    def __init__(self, in_size: int, out_size: int, width_size: int, depth: int,
+    def __init__(self, in_size: int | str, out_size: int | str, width_size: int, depth: int,
                  activation: Callable = jax.nn.relu, final_activation: Callable = identity, use_bias: bool = True,
-                 *, key: jax.Array, dtype: Any = None):
-        _check_size(in_size, "in_size", "MLP")
-        _check_size(out_size, "out_size", "MLP")
+                 use_final_bias: bool = True, dtype: Any = None, *, scan: bool = False, key: jax.Array):
+        _check_features(in_size, "in_size", "MLP")
+        _check_features(out_size, "out_size", "MLP")
         _check_size(width_size, "width_size", "MLP")
         _check_size(depth, "depth", "MLP", allow_zero=True)
         for name, fn in (("activation", activation), ("final_activation", final_activation)):
             if not callable(fn):
                 raise TypeError(f"MLP: {name} must be callable, got {fn!r}.")
+        for name, flag in (("use_bias", use_bias), ("use_final_bias", use_final_bias), ("scan", scan)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"MLP: {name} must be True or False, got {flag!r}.")
         _check_key(key, "MLP")
+        _check_dtype(dtype, "MLP")
         sizes = [in_size] + [width_size] * depth + [out_size]
+        biases = [use_bias] * depth + [use_final_bias]
         keys = jax.random.split(key, depth + 1)
-        self.layers = tuple(Linear(a, b, use_bias, key=k, dtype=dtype) for a, b, k in zip(sizes[:-1], sizes[1:], keys))
+        layers = [Linear(a, b, bias, dtype, key=k) for a, b, bias, k in zip(sizes[:-1], sizes[1:], biases, keys)]
+        if scan and depth >= 2:
+            layers = [layers[0], _stack(layers[1:-1]), layers[-1]]
+        self.layers = tuple(layers)
         self.activation = activation
         self.final_activation = final_activation
+
+    # Whether the hidden layers are stacked is read off the arrays, not stored as a flag: the stacked layer's
+    # arrays have one axis more than the first layer's (also when the whole MLP is an ensemble made by vmap).
+    def _stacked(self) -> bool:
+        return len(self.layers) == 3 and self.layers[1].weight.ndim > self.layers[0].weight.ndim
 
     # The sizes are read off the layers rather than stored twice: fewer static fields also make the model
     # cheaper to flatten and to compare, which every call of a compiled function does.
     @property
-    def in_size(self) -> int:
+    def in_size(self) -> int | str:
         return self.layers[0].in_features
 
     @property
-    def out_size(self) -> int:
+    def out_size(self) -> int | str:
         return self.layers[-1].out_features
 
     @property
     def depth(self) -> int:
-        return len(self.layers) - 1
+        return 1 + self.layers[1].weight.shape[-3] if self._stacked() else len(self.layers) - 1
 
     @property
     def width_size(self) -> int | None:
@@ -158,11 +185,16 @@ class MLP(Module):
         return self.layers[0].out_features if len(self.layers) > 1 else None
 
     def __call__(self,
-                 x: jax.Array,  # one sample, shape `(in_size,)`; for a batch use `jax.vmap(mlp)(xs)`
+                 x: jax.Array,  # one sample, shape `(in_size,)` (`()` if "scalar"); for a batch use `jax.vmap(mlp)(xs)`
                  *,
                  key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # `final_activation` of the output layer, shape `(out_size,)`
+                 ) -> jax.Array:  # `final_activation` of the output layer, shape `(out_size,)` (`()` if "scalar")
         "Apply the hidden layers, each followed by `activation`, then the output layer and `final_activation`."
+        if self._stacked():
+            first, stacked, last = self.layers
+            x = self.activation(first(x))
+            x, _ = jax.lax.scan(lambda h, layer: (self.activation(layer(h)), None), x, stacked)
+            return self.final_activation(last(x))
         for layer in self.layers[:-1]:
             x = self.activation(layer(x))
         return self.final_activation(self.layers[-1](x))

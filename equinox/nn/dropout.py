@@ -23,22 +23,61 @@ def _check_input(x):
                         "by 1 - p. Cast it to a float dtype first, e.g. `x.astype(jnp.float32)`.")
 
 
-def _no_key_error(flag, from_call: bool) -> Exception:
+def _no_key_error(flag, argument: str | None) -> Exception:
+    "`argument`: the call keyword the flag came from, or None when it came from the layer's field."
     if isinstance(flag, jax.core.Tracer):
-        where = "the `deterministic` argument" if from_call else "the layer's `deterministic` field"
+        where = "the layer's `inference` field" if argument is None else f"the `{argument}` argument"
         return ValueError(
             f"Dropout: {where} is a traced value here, not True or False, so without a `key` it cannot tell "
             "whether to drop. Plain `jax.jit` traces every field of a Module it is given, Python bools included. "
-            "Use `equinox.filter_jit` (which keeps Python bools static), or pass `deterministic=True` at the call "
-            "inside the compiled function (`dropout(x, deterministic=True)`), or pass a `key`.")
+            "Use `equinox.filter_jit` (which keeps Python bools static), or pass `inference=True` at the call "
+            "inside the compiled function (`dropout(x, inference=True)`), or pass a `key`.")
     return ValueError("Dropout: a `key` is needed to drop elements at random. Call `dropout(x, key=key)`, "
-                      "or switch it off for inference with `deterministic=True` (at the call or in the layer).")
+                      "or switch it off for inference with `inference=True` (at the call or in the layer).")
+
+
+def _either(inference, deterministic, where: str):
+    "`deterministic` is the older name of `inference`: take whichever was given; both must agree."
+    if deterministic is None:
+        return inference
+    if inference is not None and inference is not deterministic:
+        raise ValueError(f"Dropout: inference and deterministic are the same switch (deterministic is the older "
+                         f"name), but {where} got inference={inference!r} and deterministic={deterministic!r}. "
+                         "Give one of them.")
+    return deterministic
 
 # %% ../../nbs/11_nn_dropout.ipynb #e5424bf8
 class Dropout(Module):
-    "Zero each element with probability `p` and scale the others by `1/(1-p)`; the identity when deterministic."
-    p: float = 0.5  # probability of zeroing each element: a Python number in [0, 1]; 0 keeps all, 1 zeroes all
-    deterministic: bool = False  # True or False; True makes the layer the identity, e.g. for inference
+    """Zero each element with probability `p` and scale the others by `1/(1-p)`; the identity in inference mode.
+
+    **Arguments:**
+
+    - `p`: probability of zeroing each element, a Python number in [0, 1] (default 0.5); 0 keeps all, 1 zeroes all.
+    - `inference`: True or False (default False); True makes the layer the identity, e.g. for evaluation. A call
+      can override it with its own `inference=`.
+    - `deterministic`: keyword-only, the older name of `inference`, still accepted; `Dropout(deterministic=True)`
+      is `Dropout(inference=True)`. With `inference=True` as well it must agree (False with it is an error).
+
+    **Fields:** `p` and `inference`. `deterministic` is a read-only property, the value of `inference`.
+    """
+    p: float
+    inference: bool
+
+    def __init__(self, p: float = 0.5, inference: bool = False, *, deterministic: bool | None = None):
+        if not isinstance(inference, bool):
+            raise TypeError(f"Dropout: inference must be True or False, got {inference!r}.")
+        if deterministic is not None:
+            if not isinstance(deterministic, bool):
+                raise TypeError(f"Dropout: deterministic must be True or False, got {deterministic!r}.")
+            # An explicit `inference=False` cannot be told from the default, so only `inference=True` can conflict.
+            inference = _either(inference or None, deterministic, "the constructor")
+        self.p = p
+        self.inference = inference
+
+    @property
+    def deterministic(self) -> bool:
+        "The older name of `inference`, kept readable; `tree_at` can pick the field through it too."
+        return self.inference
 
     def __check_init__(self):
         if isinstance(self.p, bool) or not isinstance(self.p, (int, float)):
@@ -46,22 +85,23 @@ class Dropout(Module):
                             f"of type {type(self.p).__name__}. Pass a float, e.g. `Dropout(p=float(p))`.")
         if not 0 <= self.p <= 1:
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {self.p!r}.")
-        if not isinstance(self.deterministic, bool):
-            raise TypeError(f"Dropout: deterministic must be True or False, got {self.deterministic!r}.")
 
     def __call__(self,
                  x: jax.Array,  # a floating-point (or complex) JAX or NumPy array of any shape
                  *,
-                 key: jax.Array | None = None,  # PRNG key for the random mask, required unless deterministic; under vmap, one per sample
-                 deterministic: bool | None = None,  # True/False overrides the layer's field for this call; None uses it
-                 ) -> jax.Array:  # same shape and dtype as `x`: `x` itself when deterministic, else dropped and scaled
+                 key: jax.Array | None = None,  # PRNG key for the random mask, required unless in inference mode; under vmap, one per sample
+                 inference: bool | None = None,  # True/False overrides the layer's field for this call; None uses it
+                 deterministic: bool | None = None,  # the older name of `inference`; give one (both must agree)
+                 ) -> jax.Array:  # same shape and dtype as `x`: `x` itself in inference mode, else dropped and scaled
         "Apply dropout to `x`, element by element (so, unlike other layers, any shape is one sample)."
         _check_input(x)
-        flag = self.deterministic if deterministic is None else deterministic
+        if deterministic is not None:
+            inference = _either(inference, deterministic, "the call")
+        flag = self.inference if inference is None else inference
         if flag is True:
             return x
         if key is None:
-            raise _no_key_error(flag, from_call=deterministic is not None)
+            raise _no_key_error(flag, None if inference is None else "deterministic" if deterministic is not None else "inference")
         _check_key(key, "Dropout")
         keep = 1 - jnp.asarray(self.p, jnp.result_type(float))
         mask = jax.random.bernoulli(key, keep, jnp.shape(x))

@@ -62,6 +62,28 @@ def _uniform(key, shape, bound, dtype):
     "PyTorch's default initialisation: uniform in [-bound, bound]."
     return jax.random.uniform(key, shape, dtype, minval=-bound, maxval=bound)
 
+# %% ../../nbs/10_nn_linear.ipynb #dca0943e
+def _use_bias(use_bias, bias, layer: str) -> bool:
+    "Read `use_bias`, or `bias`, its older name, when given (only with `use_bias` left at its default)."
+    if bias is not None:
+        if use_bias is not True:
+            raise TypeError(f"{layer}: use_bias and bias are the same option (bias is the older name): give one, "
+                            f"got use_bias={use_bias!r} and bias={bias!r}.")
+        use_bias = bias
+    if not isinstance(use_bias, bool):
+        raise TypeError(f"{layer}: {'use_bias' if bias is None else 'bias'} must be True or False, got {use_bias!r}.")
+    return use_bias
+
+
+def _check_features(value, name: str, layer: str):
+    "A size that may also be \"scalar\" (one number, shape `()`): returned as given, an int or \"scalar\"."
+    if isinstance(value, str) and value == "scalar":
+        return value
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{layer}: {name} must be a positive int, got {value!r} (or \"scalar\" for one number of "
+                         "shape ()).")
+    return int(value)
+
 # %% ../../nbs/10_nn_linear.ipynb #976acd7e
 class Linear(Module):
     """Affine map `weight @ x + bias` on one sample of shape `(in_features,)`.
@@ -69,41 +91,53 @@ class Linear(Module):
     **Arguments:**
 
     - `in_features`: size of one input, a positive int; the layer is called on `x` of shape `(in_features,)`.
-    - `out_features`: size of one output, a positive int; the call returns shape `(out_features,)`.
-    - `bias`: whether to add a learned bias (default `True`). With `False` the `bias` field is `None`.
+      Or `"scalar"`: the input is one number, shape `()` (stored as a weight column of length 1).
+    - `out_features`: size of one output, a positive int; the call returns shape `(out_features,)`. Or
+      `"scalar"`: the call returns shape `()`.
+    - `use_bias`: whether to add a learned bias (default `True`). With `False` the `bias` field is `None`.
+    - `dtype`: the floating-point dtype of the parameters; `None` (the default) means `float32`.
     - `key`: keyword-only, required: the JAX PRNG key the parameters are drawn from, e.g. `jax.random.key(0)`
       (a legacy `jax.random.PRNGKey` works too). The same key gives the same parameters.
-    - `dtype`: keyword-only, the floating-point dtype of the parameters; `None` (the default) means `float32`.
+    - `bias`: keyword-only, the older name of `use_bias`, still accepted; give one of the two, not both.
 
     **Fields:** `weight`, shape `(out_features, in_features)`, and `bias`, shape `(out_features,)` or `None`,
-    both uniform in ±1/sqrt(in_features); `in_features` and `out_features` (static ints).
+    both uniform in ±1/sqrt(in_features) as PyTorch's `nn.Linear` (a `"scalar"` size counts as 1);
+    `in_features` and `out_features` (static: ints, or `"scalar"`).
     """
     weight: jax.Array
     bias: jax.Array | None
     in_features: int = field(static=True)
     out_features: int = field(static=True)
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, *, key: jax.Array, dtype: Any = None):
-        self.in_features = _check_size(in_features, "in_features", "Linear")
-        self.out_features = _check_size(out_features, "out_features", "Linear")
-        if not isinstance(bias, bool):
-            raise TypeError(f"Linear: bias must be True or False, got {bias!r}.")
+    def __init__(self, in_features: int | str, out_features: int | str, use_bias: bool = True, dtype: Any = None,
+                 *, key: jax.Array, bias: bool | None = None):
+        self.in_features = _check_features(in_features, "in_features", "Linear")
+        self.out_features = _check_features(out_features, "out_features", "Linear")
+        use_bias = _use_bias(use_bias, bias, "Linear")
         _check_key(key, "Linear")
         dtype = _check_dtype(dtype, "Linear")
+        n_in = 1 if self.in_features == "scalar" else self.in_features
+        n_out = 1 if self.out_features == "scalar" else self.out_features
         weight_key, bias_key = jax.random.split(key)
-        bound = 1 / math.sqrt(in_features)
-        self.weight = _uniform(weight_key, (out_features, in_features), bound, dtype)
-        self.bias = _uniform(bias_key, (out_features,), bound, dtype) if bias else None
+        bound = 1 / math.sqrt(n_in)
+        self.weight = _uniform(weight_key, (n_out, n_in), bound, dtype)
+        self.bias = _uniform(bias_key, (n_out,), bound, dtype) if use_bias else None
 
     def __call__(self,
-                 x: jax.Array,  # one sample, shape `(in_features,)`; for a batch use `jax.vmap(layer)(xs)`
+                 x: jax.Array,  # one sample, shape `(in_features,)` (`()` if "scalar"); for a batch use `jax.vmap(layer)(xs)`
                  *,
                  key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # `weight @ x + bias`, shape `(out_features,)`, dtype promoted from x's and the weight's
+                 ) -> jax.Array:  # `weight @ x + bias`, shape `(out_features,)` (`()` if "scalar"), dtype promoted from x's and the weight's
         "Apply the layer to one sample."
-        _check_input(x, (self.in_features,), "Linear")
+        if self.in_features == "scalar":
+            _check_input(x, (), "Linear")
+            x = jnp.reshape(x, (1,))
+        else:
+            _check_input(x, (self.in_features,), "Linear")
         y = self.weight @ x
-        return y if self.bias is None else y + self.bias
+        if self.bias is not None:
+            y = y + self.bias
+        return y[0] if self.out_features == "scalar" else y
 
 # %% ../../nbs/10_nn_linear.ipynb #8bbc39f2
 class Identity(Module):

@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 
 from ..module import Module, field
-from .linear import _check_dtype, _check_input, _check_key, _check_size, _uniform
+from .linear import _check_dtype, _check_input, _check_key, _check_size, _uniform, _use_bias
 
 # %% ../../nbs/12_nn_rnn.ipynb #980c8c96
 class _RecurrentCell(Module):
@@ -27,12 +27,12 @@ class _RecurrentCell(Module):
     gates: ClassVar[int] = 1
 
     # The arguments are documented in each cell's docstring, which is what the docs show.
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *, key: jax.Array, dtype: Any = None):
+    def __init__(self, input_size: int, hidden_size: int, use_bias: bool = True, dtype: Any = None, *,
+                 key: jax.Array, bias: bool | None = None):
         layer = type(self).__name__
         self.input_size = _check_size(input_size, "input_size", layer)
         self.hidden_size = _check_size(hidden_size, "hidden_size", layer)
-        if not isinstance(bias, bool):
-            raise TypeError(f"{layer}: bias must be True or False, got {bias!r}.")
+        use_bias = _use_bias(use_bias, bias, layer)
         _check_key(key, layer)
         dtype = _check_dtype(dtype, layer)
         keys = jax.random.split(key, 4)
@@ -40,8 +40,8 @@ class _RecurrentCell(Module):
         rows = self.gates * hidden_size
         self.weight_ih = _uniform(keys[0], (rows, input_size), bound, dtype)
         self.weight_hh = _uniform(keys[1], (rows, hidden_size), bound, dtype)
-        self.bias_ih = _uniform(keys[2], (rows,), bound, dtype) if bias else None
-        self.bias_hh = _uniform(keys[3], (rows,), bound, dtype) if bias else None
+        self.bias_ih = _uniform(keys[2], (rows,), bound, dtype) if use_bias else None
+        self.bias_hh = _uniform(keys[3], (rows,), bound, dtype) if use_bias else None
 
 
 def _projections(cell, x, h):
@@ -59,13 +59,14 @@ class GRUCell(_RecurrentCell):
 
     - `input_size`: size of one input, a positive int; the cell is called on `input` of shape `(input_size,)`.
     - `hidden_size`: size of the hidden state, a positive int; `hidden` has shape `(hidden_size,)`.
-    - `bias`: whether to use the biases `bias_ih` and `bias_hh` (default `True`); with `False` both are `None`.
+    - `use_bias`: whether to use the biases `bias_ih` and `bias_hh` (default `True`); with `False` both are `None`.
+    - `dtype`: the floating-point dtype of the parameters; `None` (the default) means `float32`.
     - `key`: keyword-only, required: the JAX PRNG key the parameters are drawn from, e.g. `jax.random.key(0)`.
-    - `dtype`: keyword-only, the floating-point dtype of the parameters; `None` (the default) means `float32`.
+    - `bias`: keyword-only, the older name of `use_bias`, still accepted; give one of the two, not both.
 
     **Fields:** `weight_ih` `(3 * hidden_size, input_size)`, `weight_hh` `(3 * hidden_size, hidden_size)`,
     `bias_ih` and `bias_hh` `(3 * hidden_size,)` or `None`, the gates stacked as reset, update, new; all uniform
-    in ±1/sqrt(hidden_size).
+    in ±1/sqrt(hidden_size), as PyTorch's `nn.GRUCell`.
     """
     gates: ClassVar[int] = 3
 
@@ -94,13 +95,14 @@ class LSTMCell(_RecurrentCell):
 
     - `input_size`: size of one input, a positive int; the cell is called on `input` of shape `(input_size,)`.
     - `hidden_size`: size of the state, a positive int: `h` and `c` each have shape `(hidden_size,)`.
-    - `bias`: whether to use the biases `bias_ih` and `bias_hh` (default `True`); with `False` both are `None`.
+    - `use_bias`: whether to use the biases `bias_ih` and `bias_hh` (default `True`); with `False` both are `None`.
+    - `dtype`: the floating-point dtype of the parameters; `None` (the default) means `float32`.
     - `key`: keyword-only, required: the JAX PRNG key the parameters are drawn from, e.g. `jax.random.key(0)`.
-    - `dtype`: keyword-only, the floating-point dtype of the parameters; `None` (the default) means `float32`.
+    - `bias`: keyword-only, the older name of `use_bias`, still accepted; give one of the two, not both.
 
     **Fields:** `weight_ih` `(4 * hidden_size, input_size)`, `weight_hh` `(4 * hidden_size, hidden_size)`,
     `bias_ih` and `bias_hh` `(4 * hidden_size,)` or `None`, the gates stacked as input, forget, cell, output; all
-    uniform in ±1/sqrt(hidden_size).
+    uniform in ±1/sqrt(hidden_size), as PyTorch's `nn.LSTMCell`.
     """
     gates: ClassVar[int] = 4
 
