@@ -14,7 +14,8 @@ noisy. The target is 1.05. Rows:
 - LayerNorm forward (width 128, batch 256);
 - a CNN training step (Conv2d, ReLU, MaxPool2d, Linear; cross-entropy; SGD) on 28x28 images, batch 32;
 - a pre-norm transformer block training step (LayerNorm, causal MultiheadAttention, LayerNorm, MLP; SGD);
-- informational: trace + compile time of a gradient of a depth-32 MLP, `scan=True` against `scan=False`.
+- informational: trace + compile time of a gradient of a depth-32 MLP, `scan=True` against `scan=False`, and the
+  same at depth 128, to show where stacking starts to pay.
 
 Run: python benchmarks/layers.py [--quick]
 """
@@ -47,20 +48,24 @@ def compare(name, fn, args, base, base_args, number, as_base=lambda out: out):
     arrays as a flat list (the tree structure and everything else closed over), against `filter_jit` is the dispatch
     cost of `filter_jit` and of flattening the model; against the baseline, the cost of the compiled program the
     layers produce."""
-    ours = eqx.filter_jit(fn)
+    # Every timed call waits for its result: otherwise a round's queued work would run, and be charged, in the
+    # other side's next round. These rows measure a computation, not only its dispatch (dispatch.py does that).
+    jitted = eqx.filter_jit(fn)
+    ours = lambda *args: jax.block_until_ready(jitted(*args))
     out_a, out_b = jax.block_until_ready((ours(*args), base(*base_args)))
     check_agree(name, as_base(out_a), out_b)
-    ratio, a, b = alternate(lambda: ours(*args), lambda: base(*base_args), rounds=ROUNDS, number=number)
-    jax.block_until_ready((ours(*args), base(*base_args)))
+    ratio, a, b = alternate(lambda: ours(*args), lambda: jax.block_until_ready(base(*base_args)), rounds=ROUNDS,
+                            number=number)
     row(name, ratio, a, b, target=TARGET)
     if ratio > TARGET:
         arrays, static = eqx.partition(args, eqx.is_array)
         arrays, treedef = jax.tree_util.tree_flatten(arrays)
         plain = jax.jit(lambda arrays: fn(*eqx.combine(jax.tree_util.tree_unflatten(treedef, arrays), static)))
         check_agree(name, as_base(plain(arrays)), out_b)
-        dispatch, _, _ = alternate(lambda: ours(*args), lambda: plain(arrays), rounds=ROUNDS, number=number)
-        program, _, _ = alternate(lambda: plain(arrays), lambda: base(*base_args), rounds=ROUNDS, number=number)
-        jax.block_until_ready((ours(*args), plain(arrays), base(*base_args)))
+        plain_call = lambda: jax.block_until_ready(plain(arrays))
+        dispatch, _, _ = alternate(lambda: ours(*args), plain_call, rounds=ROUNDS, number=number)
+        program, _, _ = alternate(plain_call, lambda: jax.block_until_ready(base(*base_args)), rounds=ROUNDS,
+                                  number=number)
         print(f"  of which filter_jit dispatch (vs the same function under jax.jit): {dispatch:.2f}; "
               f"compiled program (the same function under jax.jit vs the baseline): {program:.2f}")
 
@@ -255,7 +260,7 @@ def block_row(number):
 
 # --- MLP scan compile time ----------------------------------------------------------------------------------------
 
-def scan_compile_row(repeats, depth=32, width=64):
+def scan_compile_row(depth, repeats, width=64):
     "Trace + compile of a gradient of a deep MLP, stacked (`scan=True`) against unrolled; median over fresh compiles."
     x = jax.random.normal(jax.random.key(1), (16, width))
     models = {scan: eqx.nn.MLP(width, width, width, depth, scan=scan, key=jax.random.key(0)) for scan in (True, False)}
@@ -276,13 +281,15 @@ def scan_compile_row(repeats, depth=32, width=64):
 def main():
     print(f"equinox from {eqx.__file__}; JAX {jax.__version__} on {jax.devices()[0].platform} "
           f"({jax.devices()[0].device_kind}); {ROUNDS} alternating rounds per row")
+    # Calls per round chosen so that each round takes a few tens of milliseconds on a CPU.
     scale = 4 if QUICK else 1
-    conv_row(number=200 // scale)
-    attention_row(number=200 // scale)
+    conv_row(number=20 // scale)
+    attention_row(number=100 // scale)
     layer_norm_row(number=1000 // scale)
-    cnn_row(number=100 // scale)
-    block_row(number=100 // scale)
-    scan_compile_row(3 if QUICK else 7)
+    cnn_row(number=32 // scale)
+    block_row(number=48 // scale)
+    scan_compile_row(32, repeats=3 if QUICK else 7)
+    scan_compile_row(128, repeats=3 if QUICK else 5)
 
 
 if __name__ == "__main__":
