@@ -38,6 +38,7 @@ docs: $(STAMP)  ## build the site into _docs/ and README.md from nbs/index.ipynb
 bench: $(STAMP)  ## print the benchmark ratios
 	$(PYTHON) benchmarks/module.py
 	$(PYTHON) benchmarks/dispatch.py
+	$(PYTHON) benchmarks/layers.py
 
 clean:
 	rm -rf .venv-oldest _docs _proc nbs/_proc demo_output build dist *.egg-info
