@@ -122,8 +122,9 @@ class MLP(Module):
     - `use_final_bias`: whether the output layer has a bias (default `True`).
     - `dtype`: the floating-point dtype of the parameters; `None` (the default) means `float32`.
     - `scan`: keyword-only, default `False`. `True` stores the `depth - 1` width-to-width hidden layers stacked,
-      as one `Linear` with a leading axis, and runs them with `jax.lax.scan`: the same results, a compile time
-      that does not grow with `depth`. With `depth < 2` there is nothing to stack, and it changes nothing.
+      as one `Linear` with a leading axis, and runs them with `jax.lax.scan`: the same results, and a trace and
+      compile time that barely grows with `depth` (on a CPU it pays off for deep models: a gradient compiles
+      2x faster at depth 128, but 1.5x slower at depth 32). With `depth < 2` there is nothing to stack.
     - `key`: keyword-only, required: the JAX PRNG key, split among the layers, e.g. `jax.random.key(0)`.
 
     **Fields:** `layers`, a tuple of `Linear`s initialised as PyTorch's `nn.Linear`: `depth + 1` of them, or with
