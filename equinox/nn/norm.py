@@ -299,9 +299,9 @@ class PReLU(Module):
 
     def __init__(self, init_alpha: float | jax.Array = 0.25, *, dtype: Any = None):
         dtype = _check_dtype(dtype, "PReLU")
-        try:
-            alpha = jnp.asarray(init_alpha)
-        except (TypeError, ValueError):  # not numeric (a string, None), or ragged
+        try:  # (older JAX turns None into a NaN array rather than refusing it)
+            alpha = None if init_alpha is None else jnp.asarray(init_alpha)
+        except (TypeError, ValueError):  # not numeric (a string), or ragged
             alpha = None
         if alpha is None or alpha.dtype == jnp.bool_ or not jnp.issubdtype(alpha.dtype, jnp.number) \
                 or jnp.issubdtype(alpha.dtype, jnp.complexfloating) or alpha.ndim > 1 or alpha.size == 0:
