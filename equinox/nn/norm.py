@@ -83,8 +83,47 @@ def _scale_and_shift(shape, use_weight: bool, use_bias: bool, dtype):
     "PyTorch's initial weight (ones) and bias (zeros), each `None` when not used."
     return (jnp.ones(shape, dtype) if use_weight else None), (jnp.zeros(shape, dtype) if use_bias else None)
 
+# %% ../../nbs/17_nn_norm.ipynb #a6282407
+class _AffineNorm(Module):
+    "An optional elementwise `weight` and `bias` of shape `shape`, applied after `_normalise`; `eps` for it."
+    weight: jax.Array | None
+    bias: jax.Array | None
+    shape: tuple | None = field(static=True)
+    eps: float = field(static=True)
+
+    def _configure(self, shape, eps, use_weight, use_bias, dtype):
+        name = type(self).__name__
+        use_weight = _check_flag(use_weight, "use_weight", name)
+        use_bias = _check_flag(use_bias, "use_bias", name)
+        if shape is None and (use_weight or use_bias):
+            raise ValueError(f"{name}: shape is needed when use_weight or use_bias is True (weight and bias have "
+                             f"that shape). Give the shape of one input, e.g. {name}(64).")
+        self.shape = None if shape is None else _check_shape(shape, name)
+        self.eps = _check_eps(eps, name)
+        self.weight, self.bias = _scale_and_shift(self.shape, use_weight, use_bias, _check_dtype(dtype, name))
+
+    @property
+    def use_weight(self) -> bool:
+        return self.weight is not None
+
+    @property
+    def use_bias(self) -> bool:
+        return self.bias is not None
+
+    def __call__(self,
+                 x: jax.Array,  # one sample, a floating-point array of shape `shape`; for a batch use `jax.vmap(layer)(xs)`
+                 state: Any = _NO_STATE,  # optional, any value: returned unchanged beside the output
+                 *,
+                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+                 ) -> jax.Array | tuple:  # the normalised `x`, same shape and dtype as `x`; the pair `(out, state)` when `state` is given
+        "Normalise `x` (as the class says), then scale it by `weight` and shift it by `bias`."
+        name = type(self).__name__
+        if self.shape is not None:
+            _check_input(x, self.shape, name)
+        return _finish(self._normalise(_upcast(x, name)), self.weight, self.bias, x.dtype, state)
+
 # %% ../../nbs/17_nn_norm.ipynb #3a0a5237
-class LayerNorm(Module):
+class LayerNorm(_AffineNorm):
     """Normalise one input over all its elements to mean 0 and variance 1, then scale by `weight` and add `bias`.
 
     **Arguments:**
@@ -103,52 +142,24 @@ class LayerNorm(Module):
 
     Initialisation as in `torch.nn.LayerNorm`: `weight` ones, `bias` zeros.
     """
-    weight: jax.Array | None
-    bias: jax.Array | None
-    shape: tuple | None = field(static=True)
-    eps: float = field(static=True)
-
     def __init__(self, shape: int | Sequence[int] | None, eps: float = 1e-5, use_weight: bool = True,
                  use_bias: bool = True, dtype: Any = None, *, elementwise_affine: bool | None = None):
-        use_weight = _check_flag(use_weight, "use_weight", "LayerNorm")
-        use_bias = _check_flag(use_bias, "use_bias", "LayerNorm")
         if elementwise_affine is not None:
             elementwise_affine = _check_flag(elementwise_affine, "elementwise_affine", "LayerNorm")
+            use_weight = _check_flag(use_weight, "use_weight", "LayerNorm")
+            use_bias = _check_flag(use_bias, "use_bias", "LayerNorm")
             if elementwise_affine and not (use_weight and use_bias):
                 raise ValueError("LayerNorm: elementwise_affine=True contradicts use_weight=False or use_bias=False. "
                                  "Give use_weight and use_bias only (elementwise_affine is the older spelling).")
             use_weight = use_bias = elementwise_affine
-        if shape is None and (use_weight or use_bias):
-            raise ValueError("LayerNorm: shape is needed when use_weight or use_bias is True (weight and bias have "
-                             "that shape). Give the shape of one input, e.g. LayerNorm(64).")
-        self.shape = None if shape is None else _check_shape(shape, "LayerNorm")
-        self.eps = _check_eps(eps, "LayerNorm")
-        self.weight, self.bias = _scale_and_shift(self.shape, use_weight, use_bias, _check_dtype(dtype, "LayerNorm"))
+        self._configure(shape, eps, use_weight, use_bias, dtype)
 
-    @property
-    def use_weight(self) -> bool:
-        return self.weight is not None
-
-    @property
-    def use_bias(self) -> bool:
-        return self.bias is not None
-
-    def __call__(self,
-                 x: jax.Array,  # one sample, a floating-point array of shape `shape`; for a batch use `jax.vmap(layer)(xs)`
-                 state: Any = _NO_STATE,  # optional, any value: returned unchanged beside the output
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array | tuple:  # the normalised `x`, same shape and dtype as `x`; the pair `(out, state)` when `state` is given
-        "Normalise `x` over all its elements, then scale and shift it."
-        if self.shape is not None:
-            _check_input(x, self.shape, "LayerNorm")
-        x_stat = _upcast(x, "LayerNorm")
-        centred = x_stat - jnp.mean(x_stat)
-        out = centred * jax.lax.rsqrt(jnp.mean(jnp.square(centred)) + self.eps)
-        return _finish(out, self.weight, self.bias, x.dtype, state)
+    def _normalise(self, x):
+        centred = x - jnp.mean(x)
+        return centred * jax.lax.rsqrt(jnp.mean(jnp.square(centred)) + self.eps)
 
 # %% ../../nbs/17_nn_norm.ipynb #68665a8c
-class RMSNorm(Module):
+class RMSNorm(_AffineNorm):
     """Divide one input by its root mean square `sqrt(mean(x**2) + eps)`, then scale by `weight` and add `bias`.
 
     **Arguments:**
@@ -165,42 +176,12 @@ class RMSNorm(Module):
 
     Initialisation as in `torch.nn.RMSNorm`: `weight` ones (and `bias`, which PyTorch lacks, zeros).
     """
-    weight: jax.Array | None
-    bias: jax.Array | None
-    shape: tuple | None = field(static=True)
-    eps: float = field(static=True)
-
     def __init__(self, shape: int | Sequence[int] | None, eps: float = 1e-5, use_weight: bool = True,
                  use_bias: bool = True, dtype: Any = None):
-        use_weight = _check_flag(use_weight, "use_weight", "RMSNorm")
-        use_bias = _check_flag(use_bias, "use_bias", "RMSNorm")
-        if shape is None and (use_weight or use_bias):
-            raise ValueError("RMSNorm: shape is needed when use_weight or use_bias is True (weight and bias have "
-                             "that shape). Give the shape of one input, e.g. RMSNorm(64).")
-        self.shape = None if shape is None else _check_shape(shape, "RMSNorm")
-        self.eps = _check_eps(eps, "RMSNorm")
-        self.weight, self.bias = _scale_and_shift(self.shape, use_weight, use_bias, _check_dtype(dtype, "RMSNorm"))
+        self._configure(shape, eps, use_weight, use_bias, dtype)
 
-    @property
-    def use_weight(self) -> bool:
-        return self.weight is not None
-
-    @property
-    def use_bias(self) -> bool:
-        return self.bias is not None
-
-    def __call__(self,
-                 x: jax.Array,  # one sample, a floating-point array of shape `shape`; for a batch use `jax.vmap(layer)(xs)`
-                 state: Any = _NO_STATE,  # optional, any value: returned unchanged beside the output
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array | tuple:  # the rescaled `x`, same shape and dtype as `x`; the pair `(out, state)` when `state` is given
-        "Divide `x` by its root mean square, then scale and shift it."
-        if self.shape is not None:
-            _check_input(x, self.shape, "RMSNorm")
-        x_stat = _upcast(x, "RMSNorm")
-        out = x_stat * jax.lax.rsqrt(jnp.mean(jnp.square(x_stat)) + self.eps)
-        return _finish(out, self.weight, self.bias, x.dtype, state)
+    def _normalise(self, x):
+        return x * jax.lax.rsqrt(jnp.mean(jnp.square(x)) + self.eps)
 
 # %% ../../nbs/17_nn_norm.ipynb #7637b77d
 class GroupNorm(Module):
