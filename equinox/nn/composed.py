@@ -16,6 +16,8 @@ import jax.numpy as jnp
 from ..filters import _Cached
 from ..module import Module, field
 from .linear import Linear, _check_dtype, _check_features, _check_key, _check_size
+from .norm import _NO_STATE
+from .state import StatefulLayer, _is_stateful
 
 # %% ../../nbs/13_nn_composed.ipynb #08916d3c
 def _declares_key(call: Callable) -> bool:
@@ -43,13 +45,21 @@ def _accepts_key(layer) -> bool:
         return _declares_key(layer)
 
 # %% ../../nbs/13_nn_composed.ipynb #466f8caa
-class Sequential(Module):
+def _no_state_given(i: int, layer):
+    return TypeError(f"Sequential: layers[{i}] ({type(layer).__name__}) keeps state, so the Sequential needs one: call it "
+                     "as `seq(x, state)`, which returns `(out, state)` (make the state with `eqx.nn.make_with_state`).")
+
+
+class Sequential(StatefulLayer):
     """Call `layers` in order: `Sequential([a, b, c])(x) == c(b(a(x)))`, splitting `key` among layers that take one.
 
     **Arguments:**
 
     - `layers`: a list or tuple of callables, applied first to last: Modules (`Linear`, `Dropout`, ...) or plain
       functions such as `jax.nn.relu`. Each is called on the previous one's output. Stored as the tuple `layers`.
+
+    **State:** called as `seq(x, state)`, it threads `state` through its stateful layers (`BatchNorm`, ...),
+    calling them as `layer(x, state) -> (x, state)` and the others as `layer(x)`, and returns `(out, state)`.
 
     **Indexing:** `seq[i]` is the `i`-th layer, `seq[a:b]` a `Sequential` of those layers; `len(seq)` is the number
     of layers, and iterating goes through them in order.
@@ -66,20 +76,36 @@ class Sequential(Module):
 
     def __call__(self,
                  x: Any,  # the input of the first layer, e.g. one sample of shape `(in_features,)`
+                 state: Any = _NO_STATE,  # optional: the model's `State`, threaded through the stateful layers
                  *,
                  key: jax.Array | None = None,  # PRNG key, split among the layers whose call declares `key`; None: no layer gets one
-                 ) -> Any:  # the output of the last layer
+                 ) -> Any:  # the output of the last layer; the pair `(out, state)` when `state` is given
         "Apply the layers in order; a layer that takes no key is called as `layer(x)`."
-        if key is None:
-            for layer in self.layers:
+        if key is None and state is _NO_STATE:
+            for i, layer in enumerate(self.layers):
+                if isinstance(layer, StatefulLayer) and layer.is_stateful():
+                    raise _no_state_given(i, layer)
                 x = layer(x)
             return x
-        _check_key(key, "Sequential")
-        takes_key = [_accepts_key(layer) for layer in self.layers]
-        keys = iter(jax.random.split(key, sum(takes_key))) if any(takes_key) else None
-        for layer, takes in zip(self.layers, takes_key):
-            x = layer(x, key=next(keys)) if takes else layer(x)
-        return x
+        if key is None:
+            keys = None
+        else:
+            _check_key(key, "Sequential")
+            takes_key = [_accepts_key(layer) for layer in self.layers]
+            keys = iter(jax.random.split(key, sum(takes_key))) if any(takes_key) else None
+        for i, layer in enumerate(self.layers):
+            kwargs = {"key": next(keys)} if keys is not None and takes_key[i] else {}
+            if _is_stateful(layer):
+                if state is _NO_STATE:
+                    raise _no_state_given(i, layer)
+                x, state = layer(x, state, **kwargs)
+            else:
+                x = layer(x, **kwargs)
+        return x if state is _NO_STATE else (x, state)
+
+    def is_stateful(self) -> bool:
+        "True when one of the layers keeps state."
+        return any(_is_stateful(layer) for layer in self.layers)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
