@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['default_serialise_filter_spec', 'default_deserialise_filter_spec', 'tree_serialise_leaves', 'tree_deserialise_leaves']
 
-# %% ../nbs/21_serialisation.ipynb #da2eb809
+# %% ../nbs/21_serialisation.ipynb #5e412f9a
 import contextlib
 import io
 import math
@@ -22,7 +22,7 @@ import numpy as np
 from .filters import _check_is_leaf, _is_function_spec
 from .tree import _place, _short_dtype
 
-# %% ../nbs/21_serialisation.ipynb #759ecbcd
+# %% ../nbs/21_serialisation.ipynb #fce2d277
 _RAW = {}  # dtype -> the raw void dtype it is written as, or None for a dtype NumPy names faithfully
 
 
@@ -47,7 +47,7 @@ def _save(f, x):
     raw = _raw_dtype(array.dtype)
     np.save(f, array if raw is None else array.view(raw), allow_pickle=False)
 
-# %% ../nbs/21_serialisation.ipynb #b6656056
+# %% ../nbs/21_serialisation.ipynb #c10e52a9
 class _RecordError(ValueError):
     "A record that cannot load into its leaf: what went wrong, and what the user may do about it."
     def __init__(self, detail: str, hint: str):
@@ -91,7 +91,7 @@ def _read_header(f) -> _Header:
                            "Loading never unpickles (it could run code): save such leaves in another way")
     return header
 
-# %% ../nbs/21_serialisation.ipynb #cc32ba94
+# %% ../nbs/21_serialisation.ipynb #9c99d9ef
 def _read_data(f, header: _Header) -> np.ndarray:
     "The array whose `header` was just read from `f`, its bytes read straight into place."
     dtype, shape = header.dtype, header.shape
@@ -113,10 +113,10 @@ def _read_data(f, header: _Header) -> np.ndarray:
             filled += count
     return array.T if header.fortran_order else array
 
-# %% ../nbs/21_serialisation.ipynb #2a3bbe0f
+# %% ../nbs/21_serialisation.ipynb #88d63fea
 def _describe(shape, dtype) -> str:
     dims = f"[{','.join(map(str, shape))}]"
-    if dtype.kind == "V" and dtype.names is None and _raw_dtype(dtype) is None:
+    if getattr(dtype, "kind", None) == "V" and dtype.names is None and _raw_dtype(dtype) is None:
         return f"raw V{dtype.itemsize}{dims} (as np.save writes bfloat16 and float8)"
     return _short_dtype(dtype) + dims
 
@@ -137,7 +137,7 @@ def _load(f, shape, dtype) -> np.ndarray:
     array = _read_data(f, header)
     return array if array.dtype == dtype else array.view(dtype)
 
-# %% ../nbs/21_serialisation.ipynb #fc277acf
+# %% ../nbs/21_serialisation.ipynb #b5f30bcc
 _PYTHON_SCALARS = (bool, int, float, complex)
 
 
@@ -147,13 +147,15 @@ def default_serialise_filter_spec(
 ) -> None:
     """Write `x` to `f` as a `.npy` record if it is a JAX or NumPy array, a NumPy scalar or a Python
     `bool`/`int`/`float`/`complex`; write nothing for any other leaf. Types NumPy cannot name (bfloat16, float8)
-    are written as their raw bytes."""
-    if isinstance(x, (jax.Array, np.ndarray, np.generic)):
+    are written as their raw bytes, and JAX PRNG keys as their key data (`jax.random.key_data`)."""
+    if isinstance(x, jax.Array) and jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
+        _save(f, jax.random.key_data(x))  # a key has no NumPy dtype: its raw uint32 words stand for it
+    elif isinstance(x, (jax.Array, np.ndarray, np.generic)):
         _save(f, x)
     elif isinstance(x, _PYTHON_SCALARS):
         np.save(f, x, allow_pickle=False)
 
-# %% ../nbs/21_serialisation.ipynb #5a22b6bf
+# %% ../nbs/21_serialisation.ipynb #68c7fb23
 _KINDS = {bool: "b", int: "iu", float: "f", complex: "c"}  # the record dtypes a Python scalar may come from
 
 
@@ -167,6 +169,18 @@ def _load_python_scalar(f, x):
     return type(x)(_read_data(f, header).item())
 
 
+def _load_keys(f, x):
+    "Keys of `x`'s implementation, from their key data."
+    data = jax.eval_shape(jax.random.key_data, x)
+    impls = []  # a ShapeDtypeStruct has no key_impl of its own; a traced key has
+    jax.eval_shape(lambda key: impls.append(jax.random.key_impl(key)), x)
+    try:
+        words = _load(f, data.shape, data.dtype)
+    except _RecordError as error:
+        raise _RecordError(f"{error.detail} (as the key data of {_describe(x.shape, x.dtype)})", error.hint) from None
+    return jax.random.wrap_key_data(jnp.asarray(words), impl=impls[0])
+
+
 def default_deserialise_filter_spec(
     f: BinaryIO,  # the binary file being read
     x: Any,  # the leaf of `like` in this place
@@ -174,8 +188,11 @@ def default_deserialise_filter_spec(
     """Read the record for the leaf `x` of `like` from `f`: a JAX array for a JAX array or `jax.ShapeDtypeStruct`,
     a NumPy array for a NumPy array, a NumPy scalar of `x`'s type for a NumPy scalar, and a Python scalar of `x`'s
     type for a Python `bool`/`int`/`float`/`complex`. The record must have `x`'s shape and dtype (a
-    `ValueError` says what differs). Any other `x` is returned unchanged, reading nothing."""
+    `ValueError` says what differs). PRNG keys are rebuilt from their key data, with `x`'s implementation. Any
+    other `x` is returned unchanged, reading nothing."""
     if isinstance(x, (jax.Array, jax.ShapeDtypeStruct)):
+        if jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
+            return _load_keys(f, x)
         return jnp.asarray(_load(f, x.shape, x.dtype))
     if isinstance(x, np.ndarray):
         return _load(f, x.shape, x.dtype)
@@ -185,7 +202,7 @@ def default_deserialise_filter_spec(
         return _load_python_scalar(f, x)
     return x
 
-# %% ../nbs/21_serialisation.ipynb #d2623856
+# %% ../nbs/21_serialisation.ipynb #97b0c9c4
 def _new_file_mode(path) -> int:
     "The permissions of the file written to `path`: those of the file it replaces, else what `open` would give."
     try:
@@ -231,7 +248,7 @@ def _sync_directory(directory):
     finally:
         os.close(handle)
 
-# %% ../nbs/21_serialisation.ipynb #92e00ef2
+# %% ../nbs/21_serialisation.ipynb #01add76e
 def _is_path(path_or_file) -> bool:
     return isinstance(path_or_file, (str, os.PathLike))
 
@@ -257,7 +274,7 @@ def _opened(path_or_file, writing: bool, who: str):
         raise ValueError(f"{who}: the file object is not open for {direction}: open it with {mode}.")
     return contextlib.nullcontext(path_or_file)
 
-# %% ../nbs/21_serialisation.ipynb #fbb86c05
+# %% ../nbs/21_serialisation.ipynb #28c37213
 def _spec_leaves(filter_spec, pytree, is_leaf, who: str):
     """The leaves of `pytree` (flattened with `is_leaf`), the spec function for each, and a function rebuilding
     the tree from new leaves."""
@@ -298,7 +315,7 @@ def _leaf_place(filter_spec, pytree, is_leaf, index: int) -> str:
              for path, _ in jax.tree_util.tree_flatten_with_path(subtree, is_leaf=is_leaf)[0]]
     return _place(paths[index])
 
-# %% ../nbs/21_serialisation.ipynb #cc6f2027
+# %% ../nbs/21_serialisation.ipynb #fc1ae04e
 def _error_at(who, filter_spec, pytree, is_leaf, index, count, text, kind=ValueError):
     place = _leaf_place(filter_spec, pytree, is_leaf, index)
     return kind(f"{who}: {'cannot load' if who == 'tree_deserialise_leaves' else 'cannot write'} the leaf at "
@@ -313,7 +330,7 @@ def _check_loaded(like, loaded):
                                f"{_describe(np.shape(loaded), loaded.dtype)}", "A loaded leaf must have the shape and "
                                "dtype of its `like` leaf")
 
-# %% ../nbs/21_serialisation.ipynb #f514d6ae
+# %% ../nbs/21_serialisation.ipynb #8535e318
 def tree_serialise_leaves(
     path_or_file: str | os.PathLike | BinaryIO,  # a path (written atomically) or a binary file object open for writing
     pytree: Any,  # the tree to save, typically a model
@@ -333,7 +350,7 @@ def tree_serialise_leaves(
                 raise _error_at(who, filter_spec, pytree, is_leaf, index, len(leaves), str(error),
                                 TypeError if isinstance(error, TypeError) else ValueError) from error
 
-# %% ../nbs/21_serialisation.ipynb #283d0376
+# %% ../nbs/21_serialisation.ipynb #75ad8418
 def tree_deserialise_leaves(
     path_or_file: str | os.PathLike | BinaryIO,  # a path, or a binary file object open for reading
     like: Any,  # a tree of the saved tree's structure; array leaves may be `jax.ShapeDtypeStruct`s
