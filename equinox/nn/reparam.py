@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SpectralNorm', 'WeightNorm']
 
-# %% ../../nbs/18_nn_reparam.ipynb #6d102bdc
+# %% ../../nbs/18_nn_reparam.ipynb #ccd16cf8
 from typing import Any
 
 import jax
@@ -20,7 +20,7 @@ from .norm import _check_flag
 from .state import State, StatefulLayer, StateIndex
 from ..tree import tree_at
 
-# %% ../../nbs/18_nn_reparam.ipynb #53934c8a
+# %% ../../nbs/18_nn_reparam.ipynb #4a7609c6
 def _weight_of(layer, weight_name, owner: str, min_ndim: int) -> jax.Array:
     "`layer`'s weight, `getattr(layer, weight_name)`; an error unless it is a floating array with `min_ndim`+ axes."
     if not isinstance(layer, Module):
@@ -48,7 +48,7 @@ def _call_with(layer, weight_name: str, weight, x, key):
     layer = tree_at(lambda l: getattr(l, weight_name), layer, weight)
     return layer(x, key=key) if _accepts_key(layer) else layer(x)
 
-# %% ../../nbs/18_nn_reparam.ipynb #ece17960
+# %% ../../nbs/18_nn_reparam.ipynb #99c09acf
 def _normalise(x, eps: float):
     return x / jnp.maximum(jnp.linalg.norm(x), eps)
 
@@ -63,7 +63,7 @@ def _power_iteration(matrix, u, v, steps: int, eps: float) -> tuple:
 
     return jax.lax.stop_gradient(jax.lax.fori_loop(0, steps, step, (u, v)))
 
-# %% ../../nbs/18_nn_reparam.ipynb #a962f608
+# %% ../../nbs/18_nn_reparam.ipynb #7b19ea81
 def _check_eps(eps) -> float:
     if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (int, float, np.integer, np.floating)) or not eps >= 0:
         raise ValueError(f"SpectralNorm: eps must be a non-negative float (the smallest norm a vector is divided by "
@@ -126,7 +126,7 @@ class SpectralNorm(StatefulLayer):
         sigma = u @ matrix @ v
         return _call_with(self.layer, self.weight_name, (weight / sigma).astype(weight.dtype), x, key), state
 
-# %% ../../nbs/18_nn_reparam.ipynb #e9befb01
+# %% ../../nbs/18_nn_reparam.ipynb #9c10b028
 def _check_axis(axis, ndim: int, where: str):
     "`axis` as a non-negative int below `ndim`, or None."
     if axis is None:
@@ -144,7 +144,7 @@ def _norm_except(v, axis):
     axes = tuple(i for i in range(v.ndim) if i != axis)
     return jnp.sqrt(jnp.sum(jnp.square(v), axis=axes, keepdims=True))
 
-# %% ../../nbs/18_nn_reparam.ipynb #ad050af3
+# %% ../../nbs/18_nn_reparam.ipynb #6570537b
 class WeightNorm(Module):
     """Wrap `layer` so that its weight is `g * v / ||v||`, a direction `v` and a length `g` learned apart.
 
