@@ -17,7 +17,7 @@ from ..module import Module, field
 from .composed import _accepts_key
 from .linear import _check_key, _check_size
 from .norm import _check_flag
-from .state import State, StatefulLayer, StateIndex
+from .state import State, StatefulLayer, StateIndex, _is_stateful
 from ..tree import tree_at
 
 # %% ../../nbs/18_nn_reparam.ipynb #4a7609c6
@@ -26,6 +26,10 @@ def _weight_of(layer, weight_name, owner: str, min_ndim: int) -> jax.Array:
     if not isinstance(layer, Module):
         raise TypeError(f"{owner}: layer must be an equinox Module with a weight field (e.g. `eqx.nn.Linear`), "
                         f"got {type(layer).__name__}.")
+    if _is_stateful(layer):
+        raise TypeError(f"{owner}: the layer ({type(layer).__name__}) keeps state of its own, which {owner} would not "
+                        f"thread through its call. Wrap the stateless layer that holds the weight instead (e.g. the "
+                        f"`Linear` or `Conv` inside it).")
     if not isinstance(weight_name, str):
         raise TypeError(f"{owner}: weight_name must be the name of the layer's weight field, a string such as "
                         f"\"weight\", got {weight_name!r}.")
