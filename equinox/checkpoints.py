@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['CheckpointError', 'save', 'load', 'LoadReport', 'load_into', 'CheckpointInfo', 'checkpoint_info']
 
-# %% ../nbs/22_checkpoints.ipynb #44f612a7
+# %% ../nbs/22_checkpoints.ipynb #fb9c042e
 import json
 import math
 import os
@@ -22,7 +22,7 @@ import numpy as np
 
 from .module import Module, _STATIC, _import, _import_path, _unpickle
 
-# %% ../nbs/22_checkpoints.ipynb #7f417cdb
+# %% ../nbs/22_checkpoints.ipynb #af5ac093
 _FORMAT, _VERSION = "equinox-checkpoint", "1"
 _MAX_HEADER = 100 * 2**20  # safetensors' own limit: a larger declared header is refused before allocating
 _NUMPY_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -42,7 +42,7 @@ _CODE_SIZES = {"BOOL": 1, "I8": 1, "U8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2
 _BUILTINS = {cls.__name__: cls for cls in (bool, int, float, complex, str, bytes, tuple, list, dict)}
 _JAX_FUNCTIONS = tuple({jax.custom_jvp, jax.custom_vjp, type(jax.jit(abs)), getattr(jnp, "ufunc", jax.custom_jvp)})
 
-# %% ../nbs/22_checkpoints.ipynb #33f30661
+# %% ../nbs/22_checkpoints.ipynb #680d3456
 def _keystr(path) -> str:
     "A path as the tree chapter writes it: `.layers[0].weight`, `['key']`; the root is `the root`."
     text = "".join(f"[{key!r}]" if kind == "key" else f"[{key}]" if kind == "index" else f".{key}"
@@ -70,7 +70,7 @@ def _function_kind_ok(value) -> bool:
 def _class_kind_ok(value) -> bool:
     return isinstance(value, type) and (issubclass(value, Module) or _is_namedtuple_class(value))
 
-# %% ../nbs/22_checkpoints.ipynb #1b25df74
+# %% ../nbs/22_checkpoints.ipynb #ca9ff570
 class CheckpointError(ValueError):
     "A checkpoint file that cannot be loaded: corrupt, truncated, hostile, or not matching what was asked for."
 
@@ -107,7 +107,7 @@ def _dtype_node(value):
         return None
     return {"t": "dtype", "v": dtype.name, "as": form} if dtype.name in _DTYPES and dtype.isnative else None
 
-# %% ../nbs/22_checkpoints.ipynb #8d8d385e
+# %% ../nbs/22_checkpoints.ipynb #336bb9bc
 def _add_array(value, path, arrays) -> str:
     if isinstance(value, jax.Array) and jax.dtypes.issubdtype(value.dtype, jax.dtypes.prng_key):
         raise TypeError(f"save: the array at {_keystr(path)} is a key array ({value.dtype}), which has no fixed "
@@ -171,7 +171,7 @@ def _encode(value, path, arrays, static=False):
         raise _refuse(path, "a static field holds a NumPy scalar; store a Python number instead", value)
     raise _refuse(path, "it is not plain data", value)
 
-# %% ../nbs/22_checkpoints.ipynb #b014ad7f
+# %% ../nbs/22_checkpoints.ipynb #e4476b8a
 def _check_path(path, caller):
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{caller}: path must be a str or os.PathLike naming a file, got {type(path).__name__}.")
@@ -231,7 +231,7 @@ def _layout(arrays):
         row["crc32"] = crcs
     return entries, table, views
 
-# %% ../nbs/22_checkpoints.ipynb #c9d87e25
+# %% ../nbs/22_checkpoints.ipynb #3f3e90c1
 def _write_atomically(path, chunks):
     "Write to a temporary file beside `path`, flush it to disk, then rename: `path` is never half-written."
     folder = os.path.dirname(os.path.abspath(path))
@@ -276,7 +276,7 @@ def save(
     header += b" " * (-(8 + len(header)) % 64)
     _write_atomically(path, [len(header).to_bytes(8, "little"), header, *views])
 
-# %% ../nbs/22_checkpoints.ipynb #70adfb55
+# %% ../nbs/22_checkpoints.ipynb #02742411
 class _Header(NamedTuple):
     entries: dict  # safetensors' table: name -> {"dtype", "shape", "data_offsets"}
     description: dict  # ours: {"tree", "arrays", "metadata"}
@@ -370,7 +370,7 @@ def _check_table(table, entries, bad):
         if row["kind"] == "scalar" and row["shape"]:
             raise bad(f"array {key!r} is a NumPy scalar of shape {row['shape']}")
 
-# %% ../nbs/22_checkpoints.ipynb #7141a37d
+# %% ../nbs/22_checkpoints.ipynb #7936677e
 _DEFAULT_ALLOW = ("equinox", "jax")
 _MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
 
@@ -439,7 +439,7 @@ def _resolve(ref, path, ctx, kind):
             "are loaded; the file is damaged or was crafted.")
     return found
 
-# %% ../nbs/22_checkpoints.ipynb #2a8187dd
+# %% ../nbs/22_checkpoints.ipynb #2bbf3c9e
 def _items(node, path, ctx, expected=None):
     items = node.get("v")
     if type(items) is not list or (expected is not None and len(items) != expected):
@@ -540,7 +540,7 @@ def _read_arrays(file, header, name, wanted=None) -> dict:
 def _fill(skeleton, arrays):
     return jax.tree_util.tree_map(lambda x: arrays[x.name] if type(x) is _Slot else x, skeleton)
 
-# %% ../nbs/22_checkpoints.ipynb #88822eb2
+# %% ../nbs/22_checkpoints.ipynb #459a4a7d
 def _is_leaf(node, children) -> bool:
     "A leaf flattens to itself (a Module with no children, such as a `Lambda`, is a node with none)."
     return len(children) == 1 and children[0] is node
@@ -636,7 +636,7 @@ def load(
         arrays = _read_arrays(file, header, path)
     return _fill(skeleton, arrays)
 
-# %% ../nbs/22_checkpoints.ipynb #0ee95db6
+# %% ../nbs/22_checkpoints.ipynb #c8f012cb
 def _name_of(jax_path) -> str:
     "The file's name for an array at a JAX key path, as `save` names it."
     kinds = {jax.tree_util.GetAttrKey: lambda k: ("attr", k.name), jax.tree_util.SequenceKey: lambda k: ("index", k.idx),
@@ -702,7 +702,7 @@ def load_into(
     from equinox.tree import tree_at
     return tree_at(where, model, new_part), report
 
-# %% ../nbs/22_checkpoints.ipynb #7148b462
+# %% ../nbs/22_checkpoints.ipynb #5ca0ff6d
 class CheckpointInfo(NamedTuple):
     "What `checkpoint_info` reads from a header."
     metadata: Any  # the `metadata` given to `save`
