@@ -260,7 +260,7 @@ def save(
     model,  # a PyTree: Modules, tuples, lists, dicts, NamedTuples, arrays and plain data
     *,
     metadata: dict | None = None,  # JSON data stored beside the model, read back by `checkpoint_info`
-) -> None:
+) -> None:  # nothing: the checkpoint is written to `path`
     """Save `model` to `path` as a safetensors file that `load` rebuilds with no skeleton: the arrays under their
     tree paths (`layers.0.weight`), the structure (classes and functions by import path, static fields,
     containers, plain-data leaves) as JSON in the header. Refuses, naming the path in the tree, anything that it
@@ -611,7 +611,7 @@ def load(
     *,
     like=None,  # optional: a tree the file must match (structure, static values, shapes, dtypes), e.g. a fresh model
     allow=(),  # module or package names to import classes and functions from, besides equinox and jax
-):
+) -> Any:  # the tree that was saved, rebuilt
     """Rebuild the tree that `save` wrote to `path`, with no skeleton and without running any code of its classes.
     Classes and functions are imported only from `equinox`, `jax` and the packages named in `allow` (a package
     covers its submodules), plus those of `like`'s own classes and static functions. Every check, of the header,
@@ -645,7 +645,14 @@ def _name_of(jax_path) -> str:
 
 
 class LoadReport(NamedTuple):
-    "What `load_into` did, by array name (`layers.0.weight`, relative to the part of the model it loaded into)."
+    """What `load_into` did, by array name (`layers.0.weight`, relative to the part of the model it loaded into).
+
+    **Arguments:**
+
+    - `loaded`: names found in both, now holding the file's values.
+    - `missing`: names in the model part that the file does not have: left as they were.
+    - `unexpected`: names in the file that the model part does not have: ignored.
+    """
     loaded: tuple  # names found in both, now holding the file's values
     missing: tuple  # names in the model part that the file does not have: left as they were
     unexpected: tuple  # names in the file that the model part does not have: ignored
@@ -658,7 +665,7 @@ def load_into(
     *,
     allow=(),  # as for `load`: the file's classes must resolve, from these modules or `model`'s own
     strict: bool = False,  # raise instead of returning a report with missing or unexpected arrays
-):
+) -> tuple:  # `(new_model, report)`, the report a `LoadReport(loaded, missing, unexpected)`
     """Load the arrays of `path` into the part of `model` that `where` picks, matching them by path: the array
     `layers.0.weight` of the file goes to `where(model).layers[0].weight`. Returns `(new_model, report)`, a
     `LoadReport` naming what was loaded, missing and unexpected. An array found in both with another shape or
@@ -704,12 +711,20 @@ def load_into(
 
 # %% ../nbs/22_checkpoints.ipynb #5ca0ff6d
 class CheckpointInfo(NamedTuple):
-    "What `checkpoint_info` reads from a header."
+    """What `checkpoint_info` reads from a header.
+
+    **Arguments:**
+
+    - `metadata`: the `metadata` given to `save`.
+    - `arrays`: a dict from array name to `jax.ShapeDtypeStruct`.
+    """
     metadata: Any  # the `metadata` given to `save`
     arrays: dict  # array name -> `jax.ShapeDtypeStruct`
 
 
-def checkpoint_info(path) -> CheckpointInfo:
+def checkpoint_info(
+    path,  # the file `save` wrote
+) -> CheckpointInfo:  # `(metadata, arrays)`: the user's metadata, and a `jax.ShapeDtypeStruct` per array name
     "The metadata and the arrays' names, shapes and dtypes of a checkpoint, from its header alone (no array is read)."
     file, path = _open(path, "checkpoint_info")
     with file:
