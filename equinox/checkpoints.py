@@ -10,7 +10,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import types
 import zlib
 from typing import Any, Callable, NamedTuple
@@ -21,6 +20,7 @@ import ml_dtypes
 import numpy as np
 
 from .module import Module, _STATIC, _import, _import_path, _unpickle
+from .serialisation import _atomic_file
 
 # %% ../nbs/22_checkpoints.ipynb #af5ac093
 _FORMAT, _VERSION = "equinox-checkpoint", "1"
@@ -233,26 +233,10 @@ def _layout(arrays):
 
 # %% ../nbs/22_checkpoints.ipynb #3f3e90c1
 def _write_atomically(path, chunks):
-    "Write to a temporary file beside `path`, flush it to disk, then rename: `path` is never half-written."
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            for chunk in chunks:
-                file.write(chunk)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
-        folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(folder_fd)
-        finally:
-            os.close(folder_fd)
+    "Write `chunks` to `path` atomically (the file appears whole, or not at all), as `tree_serialise_leaves` does."
+    with _atomic_file(path, "save") as file:
+        for chunk in chunks:
+            file.write(chunk)
 
 
 def save(
