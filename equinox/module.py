@@ -534,6 +534,10 @@ class Module(metaclass=_ModuleMeta):
         from equinox.tree import tree_pformat
         return tree_pformat(self, width=88)
 
+    def _repr_html_(self):  # what Jupyter displays: a collapsible tree (see the display chapter)
+        from equinox.display import tree_html  # imported on use: the display chapter builds on this one
+        return tree_html(self)
+
     # Copying and pickling: see "Pickling and copying" below.
     def __copy__(self):
         return _copy(self)
