@@ -19,6 +19,7 @@ from ..filters import is_array
 from ..module import Module, field
 from .linear import _check_dtype, _check_size
 from .norm import _check_eps, _check_flag, _upcast
+from ..tree import tree_at
 
 # %% ../../nbs/18_nn_state.ipynb #6f097232
 _MARKERS = itertools.count(random.SystemRandom().getrandbits(36) << 16)
@@ -175,9 +176,7 @@ def delete_init_state(model: Any,  # a PyTree holding `StateIndex`es
                       ) -> Any:  # `model` with each index's `init` set to None
     "`model` with the initial value of each `StateIndex` removed (set to None); the markers stay."
     def strip(leaf):
-        if isinstance(leaf, StateIndex):
-            return jax.tree_util.tree_map(lambda _: None, leaf)  # maps over `init`: the marker is static
-        return leaf
+        return tree_at(lambda index: index.init, leaf, None) if isinstance(leaf, StateIndex) else leaf
     return jax.tree_util.tree_map(strip, model, is_leaf=_is_index)
 
 
