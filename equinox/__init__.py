@@ -8,11 +8,11 @@ __all__ = []
 
 # %% ../nbs/90_package.ipynb #22954614
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
-from . import (autodiff, callbacks, differentiation, enumeration, errors, filters, module, transforms, tree,
-                     vectorisation)
+from . import (autodiff, callbacks, checkpoints, differentiation, enumeration, errors, filters, module,
+                     serialisation, transforms, tree, vectorisation)
 
 _CHAPTERS = (module, filters, transforms, differentiation, vectorisation, autodiff, callbacks, errors, tree,
-             enumeration)
+             enumeration, serialisation, checkpoints)
 
 from .module import *
 from .filters import *
@@ -24,6 +24,8 @@ from .autodiff import *
 from .callbacks import *
 from .errors import *
 from .enumeration import *
+from .serialisation import *
+from .checkpoints import *
 from . import debug, nn
 
 # nbdev writes an empty `__all__` at the top of this file (nothing is defined here); this one replaces it.

@@ -7,9 +7,9 @@ __all__ = []
 
 # %% ../../nbs/19_nn.ipynb #c1d6466f
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
-from . import attention, composed, conv, dropout, linear, norm, pool, rnn, state
+from . import attention, composed, conv, dropout, linear, norm, pool, reparam, rnn, shared, state
 
-_CHAPTERS = (linear, dropout, rnn, composed, conv, pool, attention, norm, state)
+_CHAPTERS = (linear, dropout, rnn, composed, conv, pool, attention, norm, state, reparam, shared)
 
 from .linear import *
 from .dropout import *
@@ -20,6 +20,8 @@ from .pool import *
 from .attention import *
 from .norm import *
 from .state import *
+from .reparam import *
+from .shared import *
 
 # nbdev writes an empty `__all__` at the top of this file; this one replaces it.
 __all__ = [name for chapter in _CHAPTERS for name in chapter.__all__]
