@@ -1,17 +1,26 @@
 # Every target sets itself up in a local .venv; the install runs again only when the package metadata changes.
+# `make` alone, or `make help`, lists the targets: a target is listed when its rule line ends in `## description`.
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup test test-all test-oldest demo docs bench clean
+.DEFAULT_GOAL := help
+.PHONY: help setup test test-all test-oldest demo docs bench clean
 
-$(STAMP): setup.py settings.ini
+help:  ## list the targets
+	@echo "Targets (each sets up .venv first when it needs to):"
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z][a-zA-Z_-]*:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# pip is quiet here, so say what is happening: the first install downloads JAX, Jupyter and the rest.
+$(STAMP): setup.py settings.ini pyproject.toml
+	@if [ -x $(PYTHON) ]; then echo "Updating .venv (the package metadata changed)"; \
+	else echo "Setting up .venv (first run: a few minutes)"; fi
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP)  ## create .venv and install the package with its dev extra (editable)
 
 test: $(STAMP)  ## run every notebook's tests (cells marked `#| slow` are skipped)
 	$(VENV)/bin/nbdev_test --n_workers 2
@@ -40,5 +49,5 @@ bench: $(STAMP)  ## print the benchmark ratios
 	$(PYTHON) benchmarks/dispatch.py
 	$(PYTHON) benchmarks/layers.py
 
-clean:
-	rm -rf .venv-oldest _docs _proc nbs/_proc demo_output build dist *.egg-info
+clean:  ## remove everything generated, .venv and .venv-oldest included (the next target sets up again)
+	rm -rf .venv .venv-oldest _docs _proc nbs/_proc demo_output build dist *.egg-info

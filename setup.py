@@ -14,7 +14,8 @@ py_versions = ["3.10", "3.11", "3.12", "3.13"]
 license_name = licenses[cfg["license"]]
 min_python = cfg["min_python"]
 requirements = cfg.get("requirements", "").split()
-dev_requirements = cfg.get("dev_requirements", "").split()
+examples_requirements = cfg.get("examples_requirements", "").split()
+dev_requirements = examples_requirements + cfg.get("dev_requirements", "").split()
 
 setuptools.setup(
     name=cfg["lib_name"],
@@ -36,8 +37,9 @@ setuptools.setup(
     + ["Programming Language :: Python :: " + v for v in py_versions[py_versions.index(min_python):]],
     packages=setuptools.find_packages(include=[cfg["lib_name"], cfg["lib_name"] + ".*"]),
     include_package_data=True,
+    package_data={cfg["lib_name"]: ["py.typed"]},  # PEP 561: the package's own annotations are for type checkers
     python_requires=">=" + min_python,
     install_requires=requirements,
-    extras_require={"dev": dev_requirements},
+    extras_require={"examples": examples_requirements, "dev": dev_requirements},
     zip_safe=False,
 )
