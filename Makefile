@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): setup.py settings.ini
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e ".[dev]"
+	$(PYTHON) -m pip install --quiet -e ".[dev,orbax]"  # orbax only here: the oldest-JAX venv goes without it
 	touch $(STAMP)
 
 setup: $(STAMP)

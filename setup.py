@@ -15,6 +15,8 @@ license_name = licenses[cfg["license"]]
 min_python = cfg["min_python"]
 requirements = cfg.get("requirements", "").split()
 dev_requirements = cfg.get("dev_requirements", "").split()
+# multi-host checkpoints (the Scaling out chapter); kept out of `dev` so that the oldest-JAX run stays unconstrained
+orbax_requirements = cfg.get("orbax_requirements", "").split()
 
 setuptools.setup(
     name=cfg["lib_name"],
@@ -38,6 +40,6 @@ setuptools.setup(
     include_package_data=True,
     python_requires=">=" + min_python,
     install_requires=requirements,
-    extras_require={"dev": dev_requirements},
+    extras_require={"dev": dev_requirements, "orbax": orbax_requirements},
     zip_safe=False,
 )
