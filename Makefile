@@ -39,6 +39,7 @@ bench: $(STAMP)  ## print the benchmark ratios
 	$(PYTHON) benchmarks/module.py
 	$(PYTHON) benchmarks/dispatch.py
 	$(PYTHON) benchmarks/layers.py
+	$(PYTHON) benchmarks/sharding.py
 
 clean:
 	rm -rf .venv-oldest _docs _proc nbs/_proc demo_output build dist *.egg-info
