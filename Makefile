@@ -17,7 +17,7 @@ $(STAMP): setup.py settings.ini pyproject.toml
 	else echo "Setting up .venv (first run: a few minutes)"; fi
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e ".[dev]"
+	$(PYTHON) -m pip install --quiet -e ".[dev,orbax]"  # orbax only here: the oldest-JAX venv goes without it
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install the package with its dev extra (editable)
@@ -48,6 +48,7 @@ bench: $(STAMP)  ## print the benchmark ratios
 	$(PYTHON) benchmarks/module.py
 	$(PYTHON) benchmarks/dispatch.py
 	$(PYTHON) benchmarks/layers.py
+	$(PYTHON) benchmarks/sharding.py
 
 clean:  ## remove everything generated, .venv and .venv-oldest included (the next target sets up again)
 	rm -rf .venv .venv-oldest _docs _proc nbs/_proc demo_output build dist *.egg-info

@@ -9,10 +9,10 @@ __all__ = []
 # %% ../nbs/90_package.ipynb #22954614
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
 from . import (autodiff, callbacks, checkpoints, differentiation, display, enumeration, errors, filters,
-                     module, serialisation, transforms, tree, vectorisation)
+                     module, serialisation, sharding, transforms, tree, vectorisation)
 
 _CHAPTERS = (module, filters, transforms, differentiation, vectorisation, autodiff, callbacks, errors, tree,
-             enumeration, serialisation, checkpoints, display)
+             enumeration, serialisation, checkpoints, display, sharding)
 
 from .module import *
 from .filters import *
@@ -27,6 +27,7 @@ from .enumeration import *
 from .serialisation import *
 from .checkpoints import *
 from .display import *
+from .sharding import *
 from . import debug, nn
 
 # nbdev writes an empty `__all__` at the top of this file (nothing is defined here); this one replaces it.

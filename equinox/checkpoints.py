@@ -498,8 +498,9 @@ def _decode(node, path, ctx, static=False):
     raise ctx.bad(path, f"unknown node {str(node)[:100]}")
 
 
-def _read_arrays(file, header, name, wanted=None) -> dict:
-    "Read the data in one call and check each array's checksum. `wanted`: the names to return (default: all)."
+def _read_arrays(file, header, name, wanted=None, shardings=None) -> dict:
+    """Read the data in one call and check each array's checksum. `wanted`: the names to return (default: all).
+    `shardings`: where each JAX array goes, by name (default: JAX's default device)."""
     buffer = np.empty(header.size, np.uint8)
     file.seek(header.start)
     if file.readinto(memoryview(buffer)) != header.size:
@@ -517,7 +518,8 @@ def _read_arrays(file, header, name, wanted=None) -> dict:
             device[key] = array
         else:
             found[key] = array[()] if row["kind"] == "scalar" else array
-    found.update(zip(device, jax.device_put(list(device.values()))))  # one transfer call for all JAX arrays
+    targets = None if shardings is None else [shardings[key] for key in device]
+    found.update(zip(device, jax.device_put(list(device.values()), targets)))  # one transfer call for all JAX arrays
     return found
 
 
@@ -595,12 +597,18 @@ def load(
     *,
     like=None,  # optional: a tree the file must match (structure, static values, shapes, dtypes), e.g. a fresh model
     allow=(),  # module or package names to import classes and functions from, besides equinox and jax
+    shardings=None,  # where each JAX array goes: a `jax.sharding.Sharding`, a tree of them or of placed arrays, or a function
 ) -> Any:  # the tree that was saved, rebuilt
     """Rebuild the tree that `save` wrote to `path`, with no skeleton and without running any code of its classes.
     Classes and functions are imported only from `equinox`, `jax` and the packages named in `allow` (a package
     covers its submodules), plus those of `like`'s own classes and static functions. Every check, of the header,
     the structure and `like`, is done before any array is read; each array's checksum is checked as it is read.
-    JAX arrays come back as JAX arrays, NumPy arrays and scalars as NumPy ones."""
+    JAX arrays come back as JAX arrays, NumPy arrays and scalars as NumPy ones.
+
+    `shardings` places each JAX array as it is loaded (see Loading onto devices, below): one
+    `jax.sharding.Sharding` for all, a tree (a prefix of the saved one, or a model whose arrays are already placed,
+    such as `like`) whose leaves are shardings or arrays, or a function `(name, jax.ShapeDtypeStruct) -> Sharding`
+    of the array's dotted name."""
     allow = _check_allow(allow, "load")
     file, path = _open(path, "load")
     with file:
@@ -617,10 +625,11 @@ def load(
                 where, what = difference
                 raise CheckpointError(f"load: {path} does not match `like` at {jax.tree_util.keystr(where) or 'the root'}: "
                                       f"{what}. Nothing was loaded.")
-        arrays = _read_arrays(file, header, path)
+        placed = None if shardings is None else _placements(shardings, context.table, path)
+        arrays = _read_arrays(file, header, path, shardings=placed)
     return _fill(skeleton, arrays)
 
-# %% ../nbs/22_checkpoints.ipynb #c8f012cb
+# %% ../nbs/22_checkpoints.ipynb #6b4b507b
 def _name_of(jax_path) -> str:
     "The file's name for an array at a JAX key path, as `save` names it."
     kinds = {jax.tree_util.GetAttrKey: lambda k: ("attr", k.name), jax.tree_util.SequenceKey: lambda k: ("index", k.idx),
@@ -628,6 +637,42 @@ def _name_of(jax_path) -> str:
     return _array_name([kinds[type(key)](key) for key in jax_path])
 
 
+def _placements(shardings, table, path) -> dict:
+    "A `Sharding` for each JAX array of the file, by name, from `load`'s `shardings` argument."
+    structs = {name: jax.ShapeDtypeStruct(tuple(row["shape"]), _DTYPES[row["dtype"]])
+               for name, row in table.items() if row["kind"] == "jax"}
+    if isinstance(shardings, jax.sharding.Sharding):
+        given = {name: shardings for name in structs}
+    elif callable(shardings) and not isinstance(shardings, Module):
+        given = {name: shardings(name, struct) for name, struct in structs.items()}
+    else:
+        by_name = {}
+        for jax_path, leaf in jax.tree_util.tree_flatten_with_path(shardings)[0]:
+            found = leaf if isinstance(leaf, jax.sharding.Sharding) else getattr(leaf, "sharding", None)
+            if isinstance(found, jax.sharding.Sharding):
+                by_name[_name_of(jax_path)] = found
+        given = {name: _longest_prefix(by_name, name) for name in structs}
+    for name, sharding in given.items():
+        what = f"load: shardings gives {sharding!r} for the array {name!r} ({_describe(structs[name])}) of {path}"
+        if not isinstance(sharding, jax.sharding.Sharding):
+            raise TypeError(f"{what}, where a jax.sharding.Sharding was expected. Give a Sharding, a tree of "
+                            "Shardings or placed arrays whose names cover every array, or a function returning one.")
+        try:
+            sharding.shard_shape(structs[name].shape)
+        except ValueError as error:
+            raise ValueError(f"{what}, which does not fit its shape: {error}") from None
+    return given
+
+
+def _longest_prefix(by_name, name):
+    "The entry of `by_name` for `name` or for the nearest enclosing part of the tree (`layers.0` covers `layers.0.weight`)."
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in by_name:
+            return by_name[".".join(parts[:end])]
+    return by_name.get("root")  # a sharding given as the whole tree
+
+# %% ../nbs/22_checkpoints.ipynb #c8f012cb
 class LoadReport(NamedTuple):
     """What `load_into` did, by array name (`layers.0.weight`, relative to the part of the model it loaded into).
 
