@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Policy', 'MixedPrecision', 'mixed_precision', 'StaticLossScale', 'DynamicLossScale', 'all_finite', 'select_tree']
 
-# %% ../nbs/25_mixed_precision.ipynb #cc7cbbb0
+# %% ../nbs/25_mixed_precision.ipynb #c684452f
 import functools
 from typing import Any, Callable
 
@@ -19,7 +19,7 @@ from .nn.composed import _accepts_key
 from .nn.state import State, StatefulLayer, StateIndex, _is_stateful
 from .tree import tree_at
 
-# %% ../nbs/25_mixed_precision.ipynb #614872fe
+# %% ../nbs/25_mixed_precision.ipynb #78b10ab2
 _floating_dtype = _Cached(lambda dtype: jnp.issubdtype(dtype, jnp.floating))
 
 
@@ -42,7 +42,7 @@ def _cast(tree, dtype, wrap: Callable | None = None):
     is_leaf = _is_state if wrap is None else (lambda node: _is_state(node) or wrap(node) is not None)
     return jax.tree_util.tree_map(cast, tree, is_leaf=is_leaf)
 
-# %% ../nbs/25_mixed_precision.ipynb #101b76a9
+# %% ../nbs/25_mixed_precision.ipynb #e226dedb
 _FLOATING = ("float16", "bfloat16", "float32", "float64")
 _SHORT = {"f16": "float16", "half": "float16", "bf16": "bfloat16", "f32": "float32", "f64": "float64"}
 
@@ -59,7 +59,7 @@ def _floating(dtype, name: str, owner: str = "Policy") -> np.dtype:
                         f"a dtype or its name), got {got}.")
     return resolved
 
-# %% ../nbs/25_mixed_precision.ipynb #83ff9fdf
+# %% ../nbs/25_mixed_precision.ipynb #c651cc98
 class Policy(Module):
     """The dtypes of mixed-precision training: where parameters are stored, computed with, and outputs returned.
 
@@ -101,7 +101,7 @@ class Policy(Module):
     def __repr__(self):
         return f"Policy({self})"
 
-# %% ../nbs/25_mixed_precision.ipynb #de3df51b
+# %% ../nbs/25_mixed_precision.ipynb #83035287
 _KEYS = {"params": "param_dtype", "param": "param_dtype", "compute": "compute_dtype", "output": "output_dtype"}
 
 
@@ -124,7 +124,7 @@ def _parse(text: str) -> Policy:
 Policy.parse = staticmethod(_parse)
 Policy.parse.__doc__ = "A `Policy` from a string of `name=dtype` pairs: `'params=float32,compute=bfloat16,output=float32'`."
 
-# %% ../nbs/25_mixed_precision.ipynb #b9c51cd0
+# %% ../nbs/25_mixed_precision.ipynb #ad55b887
 def _check_keep(keep) -> tuple | Callable:
     "`keep` as a tuple of Module types, or a predicate; an error otherwise."
     if isinstance(keep, type):
@@ -145,7 +145,7 @@ def _is_kept(keep, node) -> bool:
         return False
     return isinstance(node, keep) if isinstance(keep, tuple) else bool(keep(node))
 
-# %% ../nbs/25_mixed_precision.ipynb #a39d5891
+# %% ../nbs/25_mixed_precision.ipynb #c8b47beb
 class _Kept(StatefulLayer):
     "A layer kept at full precision: its inputs cast to `dtype`, its outputs back to `back`."
     layer: Any
@@ -180,7 +180,7 @@ def _keeper(keep, policy: Policy) -> Callable:
         return kind(layer=node, dtype=dtype, back=policy.compute_dtype)
     return wrap
 
-# %% ../nbs/25_mixed_precision.ipynb #967f3592
+# %% ../nbs/25_mixed_precision.ipynb #8ddacdd2
 class MixedPrecision(StatefulLayer):
     """A model called under a mixed-precision `Policy`; made by `mixed_precision(model, policy)`.
 
@@ -236,7 +236,7 @@ def mixed_precision(model: Any,  # a callable PyTree, usually a Module
     "Wrap `model` so that it is called under `policy`: parameters and inputs cast to `compute_dtype`, outputs to `output_dtype`."
     return MixedPrecision(model, policy, keep=keep)
 
-# %% ../nbs/25_mixed_precision.ipynb #f5a94901
+# %% ../nbs/25_mixed_precision.ipynb #c8ce9f10
 def _scale_leaves(tree, loss_scale, divide: bool):
     "`tree` with its floating-point leaves multiplied (or divided) by `loss_scale`, in at least float32."
     def scale(leaf):
@@ -248,6 +248,8 @@ def _scale_leaves(tree, loss_scale, divide: bool):
 
 
 def _positive(value, name: str, owner: str, above: float = 0.0) -> float:
+    if is_array(value) and value.shape == () and _floating_dtype[value.dtype]:
+        value = value.item()  # a scalar array, e.g. the `loss_scale` of another loss scale
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
             or not above < value < np.inf:
         raise ValueError(f"{owner}: {name} must be a finite number above {above:g}, got {value!r}.")
@@ -286,7 +288,7 @@ class StaticLossScale(_LossScale):
         "The loss scale for the next step: this one."
         return self
 
-# %% ../nbs/25_mixed_precision.ipynb #d2d87aeb
+# %% ../nbs/25_mixed_precision.ipynb #aea720d2
 class DynamicLossScale(_LossScale):
     """A loss scale that halves when gradients overflow and doubles after `period` finite steps.
 
@@ -333,7 +335,7 @@ class DynamicLossScale(_LossScale):
         counter = jnp.where(finite & ~grow, self.counter + 1, 0).astype(jnp.int32)
         return tree_at(lambda s: (s.loss_scale, s.counter), self, (loss_scale, counter))
 
-# %% ../nbs/25_mixed_precision.ipynb #50ad6e15
+# %% ../nbs/25_mixed_precision.ipynb #329e1bc3
 def all_finite(tree: Any,  # any PyTree, e.g. gradients; `None` leaves and non-floating leaves count as finite
                ) -> jax.Array:  # a bool scalar array: True when no floating-point leaf holds an inf or a NaN
     "Whether every element of every floating-point array in `tree` is finite."
