@@ -9,10 +9,10 @@ __all__ = []
 # %% ../nbs/90_package.ipynb #22954614
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
 from . import (autodiff, callbacks, checkpoints, differentiation, display, enumeration, errors, filters,
-                     module, serialisation, sharding, transforms, tree, vectorisation)
+                     module, precision, serialisation, sharding, transforms, tree, vectorisation)
 
 _CHAPTERS = (module, filters, transforms, differentiation, vectorisation, autodiff, callbacks, errors, tree,
-             enumeration, serialisation, checkpoints, display, sharding)
+             enumeration, serialisation, checkpoints, display, sharding, precision)
 
 from .module import *
 from .filters import *
@@ -28,6 +28,7 @@ from .serialisation import *
 from .checkpoints import *
 from .display import *
 from .sharding import *
+from .precision import *
 from . import debug, nn
 
 # nbdev writes an empty `__all__` at the top of this file (nothing is defined here); this one replaces it.
