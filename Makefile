@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-all test-oldest demo docs bench clean
+.PHONY: help setup test test-all test-oldest lint demo docs bench clean
 
 help:  ## list the targets
 	@echo "Targets (each sets up .venv first when it needs to):"
@@ -34,6 +34,10 @@ test-oldest:  ## run every notebook's tests on the oldest supported JAX, in a ve
 	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
 	$(OLDEST)/bin/python -m pip install --quiet -e ".[dev]" "jax==$(JAX_FLOOR)" "jaxlib==$(JAX_FLOOR)"
 	$(OLDEST)/bin/nbdev_test --n_workers 2
+
+lint: $(STAMP)  ## ruff check and ruff format --check over the notebooks, benchmarks and tools (pyproject.toml)
+	$(VENV)/bin/ruff check
+	$(VENV)/bin/ruff format --check
 
 test-all: $(STAMP)  ## also run the cells marked `#| slow`
 	$(VENV)/bin/nbdev_test --n_workers 2 --flags slow

@@ -1,4 +1,5 @@
 """Packaging for equinox. Metadata lives in settings.ini, which nbdev also reads."""
+
 from configparser import ConfigParser
 
 import setuptools
@@ -8,7 +9,15 @@ config.read("settings.ini", encoding="utf-8")
 cfg = config["DEFAULT"]
 
 licenses = {"apache2": "Apache-2.0"}  # SPDX expressions
-statuses = ["1 - Planning", "2 - Pre-Alpha", "3 - Alpha", "4 - Beta", "5 - Production/Stable", "6 - Mature", "7 - Inactive"]
+statuses = [
+    "1 - Planning",
+    "2 - Pre-Alpha",
+    "3 - Alpha",
+    "4 - Beta",
+    "5 - Production/Stable",
+    "6 - Mature",
+    "7 - Inactive",
+]
 py_versions = ["3.10", "3.11", "3.12", "3.13"]
 
 license_name = licenses[cfg["license"]]
@@ -36,7 +45,7 @@ setuptools.setup(
         "Natural Language :: " + cfg["language"].title(),
         "Topic :: Scientific/Engineering :: Artificial Intelligence",
     ]
-    + ["Programming Language :: Python :: " + v for v in py_versions[py_versions.index(min_python):]],
+    + ["Programming Language :: Python :: " + v for v in py_versions[py_versions.index(min_python) :]],
     packages=setuptools.find_packages(include=[cfg["lib_name"], cfg["lib_name"] + ".*"]),
     include_package_data=True,
     package_data={cfg["lib_name"]: ["py.typed"]},  # PEP 561: the package's own annotations are for type checkers

@@ -1,4 +1,5 @@
 """Shared timing helpers: alternate the candidate and the baseline in rounds and report the median ratio."""
+
 import statistics
 import time
 
@@ -26,4 +27,6 @@ def alternate(candidate, baseline, *, rounds=15, number=200):
 
 def row(name, ratio, a, b, target=None, unit=1e6, suffix="us"):
     verdict = "" if target is None else ("  ok" if ratio <= target else f"  ABOVE TARGET {target}")
-    print(f"{name:<46} ratio {ratio:5.2f}   equinox {a * unit:9.2f} {suffix}   baseline {b * unit:9.2f} {suffix}{verdict}")
+    print(
+        f"{name:<46} ratio {ratio:5.2f}   equinox {a * unit:9.2f} {suffix}   baseline {b * unit:9.2f} {suffix}{verdict}"
+    )

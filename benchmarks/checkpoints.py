@@ -12,6 +12,7 @@ not of the disk). A last row gives what the checksums cost: CRC-32 of all arrays
 
 Run: python benchmarks/checkpoints.py [--quick]
 """
+
 import os
 import sys
 import tempfile
@@ -47,8 +48,10 @@ def main():
     model = eqx.nn.MLP(1024, 1024, 2048, 6, key=jax.random.key(0))
     leaves = jax.tree_util.tree_leaves(model)
     size = sum(leaf.nbytes for leaf in leaves)
-    print(f"equinox from {eqx.__file__}; JAX {jax.__version__} on {jax.devices()[0].platform}; model "
-          f"{size / 1e6:.1f} MB in {len(leaves)} arrays; {ROUNDS} alternating rounds per row")
+    print(
+        f"equinox from {eqx.__file__}; JAX {jax.__version__} on {jax.devices()[0].platform}; model "
+        f"{size / 1e6:.1f} MB in {len(leaves)} arrays; {ROUNDS} alternating rounds per row"
+    )
     gb = dict(unit=1e3, suffix="ms")
     with tempfile.TemporaryDirectory() as folder:
         ours, theirs = os.path.join(folder, "model.safetensors"), os.path.join(folder, "model.npy")
@@ -57,13 +60,17 @@ def main():
         ratio, a, b = alternate(lambda: save(ours, model), lambda: numpy_save(theirs, leaves), rounds=ROUNDS, number=1)
         row("save / np.save", ratio, a, b, **gb)
         print(f"  save {size / a / 1e9:.2f} GB/s, np.save {size / b / 1e9:.2f} GB/s")
-        ratio, a, b = alternate(lambda: jax.block_until_ready(load(ours)),
-                                lambda: numpy_load(theirs, len(leaves)), rounds=ROUNDS, number=1)
+        ratio, a, b = alternate(
+            lambda: jax.block_until_ready(load(ours)), lambda: numpy_load(theirs, len(leaves)), rounds=ROUNDS, number=1
+        )
         row("load / np.load", ratio, a, b, **gb)
         print(f"  load {size / a / 1e9:.2f} GB/s, np.load {size / b / 1e9:.2f} GB/s")
-        ratio, a, b = alternate(lambda: jax.block_until_ready(load(ours)),
-                                lambda: jax.block_until_ready(jax.device_put(numpy_load(theirs, len(leaves)))),
-                                rounds=ROUNDS, number=1)
+        ratio, a, b = alternate(
+            lambda: jax.block_until_ready(load(ours)),
+            lambda: jax.block_until_ready(jax.device_put(numpy_load(theirs, len(leaves)))),
+            rounds=ROUNDS,
+            number=1,
+        )
         row("load / (np.load + jax.device_put)", ratio, a, b, **gb)
         host = [np.asarray(leaf) for leaf in leaves]
         start = time.perf_counter()

@@ -18,6 +18,7 @@ machines are shared and noisy. Rows:
 
 Run: python benchmarks/dispatch.py [--quick]
 """
+
 import os
 import statistics
 import sys
@@ -78,8 +79,12 @@ def steady_state(label, depth, width, batch, number):
     model, leaves, treedef, x, y = make_case(depth, width, batch)
     forward, step = equinox_functions()
     base_forward, base_step = baseline_functions(treedef)
-    for f in (lambda: forward(model, x), lambda: base_forward(leaves, x),
-              lambda: step(model, x, y), lambda: base_step(leaves, x, y)):
+    for f in (
+        lambda: forward(model, x),
+        lambda: base_forward(leaves, x),
+        lambda: step(model, x, y),
+        lambda: base_step(leaves, x, y),
+    ):
         jax.block_until_ready(f())
     ratio, a, b = alternate(lambda: forward(model, x), lambda: base_forward(leaves, x), rounds=ROUNDS, number=number)
     jax.block_until_ready(forward(model, x))
@@ -111,8 +116,15 @@ def first_call(repeats):
         ratios.append(a / b)
         times_a.append(a)
         times_b.append(b)
-    row("first call (trace + compile), gradient", statistics.median(ratios), statistics.median(times_a),
-        statistics.median(times_b), target=1.2, unit=1e3, suffix="ms")
+    row(
+        "first call (trace + compile), gradient",
+        statistics.median(ratios),
+        statistics.median(times_a),
+        statistics.median(times_b),
+        target=1.2,
+        unit=1e3,
+        suffix="ms",
+    )
 
 
 class Regressor(eqx.Module):
@@ -184,8 +196,10 @@ def per_leaf():
 
 
 def main():
-    print(f"equinox from {eqx.__file__}; JAX {jax.__version__} on {jax.devices()[0].platform} "
-          f"({jax.devices()[0].device_kind}); {ROUNDS} alternating rounds per row")
+    print(
+        f"equinox from {eqx.__file__}; JAX {jax.__version__} on {jax.devices()[0].platform} "
+        f"({jax.devices()[0].device_kind}); {ROUNDS} alternating rounds per row"
+    )
     steady_state("MLP d4 w64 b32", 4, 64, 32, number=1000)
     steady_state("MLP d12 w256 b256", 12, 256, 256, number=100)
     first_call(5 if QUICK else 9)

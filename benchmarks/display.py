@@ -6,6 +6,7 @@ not ratios; the Display chapter asks for a render well under a second.
 
 Run: python benchmarks/display.py
 """
+
 import os
 import statistics
 import sys
@@ -30,9 +31,11 @@ def main():
     model = Sequential([Linear(8, 8, key=key) for key in jax.random.split(jax.random.key(0), 1000)])
     leaves = len(jax.tree_util.tree_leaves(model))
     print(f"Sequential of 1000 Linear(8, 8): {leaves} array leaves, JAX on {jax.default_backend()}")
-    for name, fn in (("tree_html (statistics on)", lambda: tree_html(model)),
-                     ("tree_html (stats_max_size=0)", lambda: tree_html(model, stats_max_size=0)),
-                     ("tree_summary", lambda: tree_summary(model))):
+    for name, fn in (
+        ("tree_html (statistics on)", lambda: tree_html(model)),
+        ("tree_html (stats_max_size=0)", lambda: tree_html(model, stats_max_size=0)),
+        ("tree_summary", lambda: tree_summary(model)),
+    ):
         seconds = median_time(fn)
         print(f"{name:<32} {seconds * 1e3:8.1f} ms per render   {seconds / leaves * 1e6:6.1f} us per leaf")
 

@@ -19,6 +19,7 @@ noisy. The target is 1.05. Rows:
 
 Run: python benchmarks/layers.py [--quick]
 """
+
 import os
 import statistics
 import sys
@@ -54,8 +55,9 @@ def compare(name, fn, args, base, base_args, number, as_base=lambda out: out):
     ours = lambda *args: jax.block_until_ready(jitted(*args))
     out_a, out_b = jax.block_until_ready((ours(*args), base(*base_args)))
     check_agree(name, as_base(out_a), out_b)
-    ratio, a, b = alternate(lambda: ours(*args), lambda: jax.block_until_ready(base(*base_args)), rounds=ROUNDS,
-                            number=number)
+    ratio, a, b = alternate(
+        lambda: ours(*args), lambda: jax.block_until_ready(base(*base_args)), rounds=ROUNDS, number=number
+    )
     row(name, ratio, a, b, target=TARGET)
     if ratio > TARGET:
         arrays, static = eqx.partition(args, eqx.is_array)
@@ -64,10 +66,13 @@ def compare(name, fn, args, base, base_args, number, as_base=lambda out: out):
         check_agree(name, as_base(plain(arrays)), out_b)
         plain_call = lambda: jax.block_until_ready(plain(arrays))
         dispatch, _, _ = alternate(lambda: ours(*args), plain_call, rounds=ROUNDS, number=number)
-        program, _, _ = alternate(plain_call, lambda: jax.block_until_ready(base(*base_args)), rounds=ROUNDS,
-                                  number=number)
-        print(f"  of which filter_jit dispatch (vs the same function under jax.jit): {dispatch:.2f}; "
-              f"compiled program (the same function under jax.jit vs the baseline): {program:.2f}")
+        program, _, _ = alternate(
+            plain_call, lambda: jax.block_until_ready(base(*base_args)), rounds=ROUNDS, number=number
+        )
+        print(
+            f"  of which filter_jit dispatch (vs the same function under jax.jit): {dispatch:.2f}; "
+            f"compiled program (the same function under jax.jit vs the baseline): {program:.2f}"
+        )
 
 
 def check_agree(name, out_a, out_b):
@@ -76,8 +81,9 @@ def check_agree(name, out_a, out_b):
         raise AssertionError(f"{name}: the outputs have different structures")
     for a, b in zip(jax.tree_util.tree_leaves(out_a), jax.tree_util.tree_leaves(out_b)):
         if not jnp.allclose(a, b, rtol=1e-4, atol=1e-5):
-            raise AssertionError(f"{name}: equinox and the baseline disagree (max difference "
-                                 f"{float(jnp.max(jnp.abs(a - b))):.3g})")
+            raise AssertionError(
+                f"{name}: equinox and the baseline disagree (max difference {float(jnp.max(jnp.abs(a - b))):.3g})"
+            )
 
 
 def sgd_step(loss_fn):
@@ -102,6 +108,7 @@ def base_sgd_step(loss_fn):
 
 # --- Conv2d -------------------------------------------------------------------------------------------------------
 
+
 def conv2d(x, weight, bias, padding):
     "A batched NCHW convolution, PyTorch's weight layout, bias of shape (out, 1, 1)."
     return jax.lax.conv_general_dilated(x, weight, (1, 1), padding) + bias
@@ -111,11 +118,18 @@ def conv_row(number):
     conv = eqx.nn.Conv2d(3, 16, 3, padding=1, key=jax.random.key(0))
     x = jax.random.normal(jax.random.key(1), (32, 3, 32, 32))
     base = jax.jit(lambda w, b, x: conv2d(x, w, b, ((1, 1), (1, 1))))
-    compare("Conv2d forward, batch 32 via vmap", lambda layer, x: jax.vmap(layer)(x), (conv, x),
-            base, (conv.weight, conv.bias, x), number)
+    compare(
+        "Conv2d forward, batch 32 via vmap",
+        lambda layer, x: jax.vmap(layer)(x),
+        (conv, x),
+        base,
+        (conv.weight, conv.bias, x),
+        number,
+    )
 
 
 # --- MultiheadAttention -------------------------------------------------------------------------------------------
+
 
 def attention(params, x, mask, num_heads):
     "Causal self-attention of one batch `(B, T, D)` with PyTorch's projections (no biases), written out."
@@ -129,8 +143,12 @@ def attention(params, x, mask, num_heads):
 
 
 def attention_params(mha):
-    return {"wq": mha.query_proj.weight, "wk": mha.key_proj.weight, "wv": mha.value_proj.weight,
-            "wo": mha.output_proj.weight}
+    return {
+        "wq": mha.query_proj.weight,
+        "wk": mha.key_proj.weight,
+        "wv": mha.value_proj.weight,
+        "wo": mha.output_proj.weight,
+    }
 
 
 def attention_row(number):
@@ -139,12 +157,18 @@ def attention_row(number):
     x = jax.random.normal(jax.random.key(1), (batch, seq, width))
     mask = jnp.tril(jnp.ones((seq, seq), bool))
     base = jax.jit(lambda params, x, mask: attention(params, x, mask, heads))
-    compare(f"MultiheadAttention forward, causal, batch {batch}",
-            lambda layer, x, mask: jax.vmap(lambda s: layer(s, s, s, mask))(x), (mha, x, mask),
-            base, (attention_params(mha), x, mask), number)
+    compare(
+        f"MultiheadAttention forward, causal, batch {batch}",
+        lambda layer, x, mask: jax.vmap(lambda s: layer(s, s, s, mask))(x),
+        (mha, x, mask),
+        base,
+        (attention_params(mha), x, mask),
+        number,
+    )
 
 
 # --- LayerNorm ----------------------------------------------------------------------------------------------------
+
 
 def layer_norm(x, weight, bias, eps=1e-5):
     "LayerNorm over the last axis of a batch."
@@ -156,11 +180,18 @@ def layer_norm(x, weight, bias, eps=1e-5):
 def layer_norm_row(number):
     norm = eqx.nn.LayerNorm(128)
     x = jax.random.normal(jax.random.key(1), (256, 128))
-    compare("LayerNorm forward, batch 256", lambda layer, x: jax.vmap(layer)(x), (norm, x),
-            jax.jit(layer_norm), (x, norm.weight, norm.bias), number)
+    compare(
+        "LayerNorm forward, batch 256",
+        lambda layer, x: jax.vmap(layer)(x),
+        (norm, x),
+        jax.jit(layer_norm),
+        (x, norm.weight, norm.bias),
+        number,
+    )
 
 
 # --- CNN training step --------------------------------------------------------------------------------------------
+
 
 class CNN(eqx.Module):
     conv: eqx.nn.Conv2d
@@ -193,23 +224,35 @@ def base_cnn_loss(params, images, labels):
 
 
 def cnn_params(model):
-    return {"conv_w": model.conv.weight, "conv_b": model.conv.bias, "linear_w": model.linear.weight,
-            "linear_b": model.linear.bias}
+    return {
+        "conv_w": model.conv.weight,
+        "conv_b": model.conv.bias,
+        "linear_w": model.linear.weight,
+        "linear_b": model.linear.bias,
+    }
 
 
 def cnn_row(number):
     model = CNN(jax.random.key(0))
     images = jax.random.normal(jax.random.key(1), (32, 1, 28, 28))
     labels = jax.random.randint(jax.random.key(2), (32,), 0, 10)
-    compare("CNN training step (Conv2d, MaxPool2d, Linear)", sgd_step(cnn_loss), (model, images, labels),
-            base_sgd_step(base_cnn_loss), (cnn_params(model), images, labels), number,
-            as_base=lambda out: (cnn_params(out[0]), out[1]))
+    compare(
+        "CNN training step (Conv2d, MaxPool2d, Linear)",
+        sgd_step(cnn_loss),
+        (model, images, labels),
+        base_sgd_step(base_cnn_loss),
+        (cnn_params(model), images, labels),
+        number,
+        as_base=lambda out: (cnn_params(out[0]), out[1]),
+    )
 
 
 # --- Transformer block training step ------------------------------------------------------------------------------
 
+
 class Block(eqx.Module):
     "A pre-norm transformer block on one sequence `(seq, width)`: causal self-attention, then an MLP."
+
     norm1: eqx.nn.LayerNorm
     attention: eqx.nn.MultiheadAttention
     norm2: eqx.nn.LayerNorm
@@ -242,9 +285,17 @@ def base_block_loss(params, x, mask, target, heads):
 
 def block_params(model):
     first, last = model.mlp.layers
-    return {**attention_params(model.attention), "norm1_w": model.norm1.weight, "norm1_b": model.norm1.bias,
-            "norm2_w": model.norm2.weight, "norm2_b": model.norm2.bias, "mlp1_w": first.weight,
-            "mlp1_b": first.bias, "mlp2_w": last.weight, "mlp2_b": last.bias}
+    return {
+        **attention_params(model.attention),
+        "norm1_w": model.norm1.weight,
+        "norm1_b": model.norm1.bias,
+        "norm2_w": model.norm2.weight,
+        "norm2_b": model.norm2.bias,
+        "mlp1_w": first.weight,
+        "mlp1_b": first.bias,
+        "mlp2_w": last.weight,
+        "mlp2_b": last.bias,
+    }
 
 
 def block_row(number):
@@ -254,11 +305,19 @@ def block_row(number):
     target = jax.random.normal(jax.random.key(2), (batch, seq, width))
     mask = jnp.tril(jnp.ones((seq, seq), bool))
     base = base_sgd_step(lambda p, x, mask, target: base_block_loss(p, x, mask, target, heads))
-    compare(f"transformer block training step, batch {batch}", sgd_step(block_loss), (model, x, mask, target),
-            base, (block_params(model), x, mask, target), number, as_base=lambda out: (block_params(out[0]), out[1]))
+    compare(
+        f"transformer block training step, batch {batch}",
+        sgd_step(block_loss),
+        (model, x, mask, target),
+        base,
+        (block_params(model), x, mask, target),
+        number,
+        as_base=lambda out: (block_params(out[0]), out[1]),
+    )
 
 
 # --- MLP scan compile time ----------------------------------------------------------------------------------------
+
 
 def scan_compile_row(depth, repeats, width=64):
     "Trace + compile of a gradient of a deep MLP, stacked (`scan=True`) against unrolled; median over fresh compiles."
@@ -273,14 +332,22 @@ def scan_compile_row(depth, repeats, width=64):
             jax.block_until_ready(eqx.filter_jit(eqx.filter_grad(loss))(models[scan], x))
             times[scan].append(time.perf_counter() - start)
         ratios.append(times[True][-1] / times[False][-1])
-    row(f"MLP depth {depth} gradient compile, scan / unrolled", statistics.median(ratios),
-        statistics.median(times[True]), statistics.median(times[False]), unit=1e3, suffix="ms")
+    row(
+        f"MLP depth {depth} gradient compile, scan / unrolled",
+        statistics.median(ratios),
+        statistics.median(times[True]),
+        statistics.median(times[False]),
+        unit=1e3,
+        suffix="ms",
+    )
     print("  (informational: the baseline column is scan=False; a ratio below 1 is scan compiling faster)")
 
 
 def main():
-    print(f"equinox from {eqx.__file__}; JAX {jax.__version__} on {jax.devices()[0].platform} "
-          f"({jax.devices()[0].device_kind}); {ROUNDS} alternating rounds per row")
+    print(
+        f"equinox from {eqx.__file__}; JAX {jax.__version__} on {jax.devices()[0].platform} "
+        f"({jax.devices()[0].device_kind}); {ROUNDS} alternating rounds per row"
+    )
     # Calls per round chosen so that each round takes a few tens of milliseconds on a CPU.
     scale = 4 if QUICK else 1
     conv_row(number=20 // scale)

@@ -7,6 +7,7 @@
 
 Run: python benchmarks/module.py
 """
+
 import dataclasses
 import os
 import sys
@@ -99,8 +100,9 @@ def main():
     ours, plain = mlp(Layer, Network), mlp(PlainLayer, PlainNetwork)
     flatten, unflatten = jax.tree_util.tree_flatten, jax.tree_util.tree_unflatten
     ours_def, plain_def = jax.tree_util.tree_structure(ours), jax.tree_util.tree_structure(plain)
-    ratio, a, b = alternate(lambda: unflatten(ours_def, flatten(ours)[0]),
-                            lambda: unflatten(plain_def, flatten(plain)[0]), number=5000)
+    ratio, a, b = alternate(
+        lambda: unflatten(ours_def, flatten(ours)[0]), lambda: unflatten(plain_def, flatten(plain)[0]), number=5000
+    )
     row("flatten+unflatten 5-layer MLP / register_dataclass", ratio, a, b, target=1.5)
     ratio, a, b = alternate(lambda: flatten(ours), lambda: flatten(plain), number=5000)
     row("  flatten only", ratio, a, b)

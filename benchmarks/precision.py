@@ -11,6 +11,7 @@ the bfloat16 step is the one to look at.
 
 Run: python benchmarks/precision.py [--quick]
 """
+
 import os
 import sys
 
@@ -36,6 +37,7 @@ def make_step(optimiser, scaled):
         def loss_fn(model):
             loss = jnp.mean((jax.vmap(model)(x) - y) ** 2)
             return scaler.scale(loss) if scaled else loss
+
         grads = eqx.filter_grad(loss_fn)(model)
         if scaled:
             grads = scaler.unscale(grads)
@@ -46,6 +48,7 @@ def make_step(optimiser, scaled):
             new_model, new_state = select_tree(finite, (new_model, new_state), (model, opt_state))
             scaler = scaler.adjust(finite)
         return new_model, new_state, scaler
+
     return step
 
 
@@ -56,22 +59,28 @@ def main():
     y = jax.random.normal(key_y, (BATCH, WIDTH))
     optimiser = optax.adam(1e-4)
     device = jax.devices()[0]
-    print(f"equinox from {eqx.__file__}; JAX {jax.__version__} on {device.platform} ({device.device_kind}); MLP width "
-          f"{WIDTH}, depth {DEPTH}, batch {BATCH}; {ROUNDS} alternating rounds per row")
+    print(
+        f"equinox from {eqx.__file__}; JAX {jax.__version__} on {device.platform} ({device.device_kind}); MLP width "
+        f"{WIDTH}, depth {DEPTH}, batch {BATCH}; {ROUNDS} alternating rounds per row"
+    )
     if device.platform == "cpu":
         print("note: on a CPU half precision is usually slower than float32 (no native half-precision matmul)")
 
     def runner(model, step, scaler):
         opt_state = optimiser.init(eqx.filter(model, eqx.is_inexact_array))
+
         def run():
             jax.block_until_ready(step(model, opt_state, scaler, x, y))
+
         run()  # compile
         return run
 
     number = 3 if device.platform == "cpu" else 20
     baseline = runner(model, make_step(optimiser, False), None)
-    for name, policy, scaled in (("bfloat16 / float32", Policy(compute_dtype="bfloat16"), False),
-                                 ("float16 + dynamic loss scale / float32", Policy(compute_dtype="float16"), True)):
+    for name, policy, scaled in (
+        ("bfloat16 / float32", Policy(compute_dtype="bfloat16"), False),
+        ("float16 + dynamic loss scale / float32", Policy(compute_dtype="float16"), True),
+    ):
         scaler = DynamicLossScale() if scaled else None
         candidate = runner(mixed_precision(model, policy), make_step(optimiser, scaled), scaler)
         ratio, a, b = alternate(candidate, baseline, rounds=ROUNDS, number=number)

@@ -12,6 +12,7 @@ since these machines are shared and noisy:
 
 Run: python benchmarks/serialisation.py [--quick]
 """
+
 import os
 import sys
 import tempfile
@@ -48,8 +49,10 @@ def plain_load(path, count):
 
 
 def report(name, ratio, a, b, megabytes):
-    print(f"{name:<34} ratio {ratio:5.2f}   equinox {a * 1e3:8.1f} ms ({megabytes / a:7.0f} MB/s)   "
-          f"numpy loop {b * 1e3:8.1f} ms ({megabytes / b:7.0f} MB/s)")
+    print(
+        f"{name:<34} ratio {ratio:5.2f}   equinox {a * 1e3:8.1f} ms ({megabytes / a:7.0f} MB/s)   "
+        f"numpy loop {b * 1e3:8.1f} ms ({megabytes / b:7.0f} MB/s)"
+    )
 
 
 def main():
@@ -61,17 +64,28 @@ def main():
     print(f"model: {len(leaves)} arrays, {megabytes:.0f} MB; {ROUNDS} alternating rounds; device {jax.devices()[0]}")
     with tempfile.TemporaryDirectory() as directory:
         ours, theirs = os.path.join(directory, "model.eqx"), os.path.join(directory, "plain.npy")
-        report("write to a path", *alternate(lambda: tree_serialise_leaves(ours, model),
-                                             lambda: plain_save(theirs, leaves), rounds=ROUNDS, number=1), megabytes)
+        report(
+            "write to a path",
+            *alternate(
+                lambda: tree_serialise_leaves(ours, model), lambda: plain_save(theirs, leaves), rounds=ROUNDS, number=1
+            ),
+            megabytes,
+        )
 
         def write_open(path, fn):
             with open(path, "wb") as f:
                 fn(f)
 
-        report("write to an open file", *alternate(
-            lambda: write_open(ours, lambda f: tree_serialise_leaves(f, model)),
-            lambda: write_open(theirs, lambda f: [np.save(f, np.asarray(leaf)) for leaf in leaves]),
-            rounds=ROUNDS, number=1), megabytes)
+        report(
+            "write to an open file",
+            *alternate(
+                lambda: write_open(ours, lambda f: tree_serialise_leaves(f, model)),
+                lambda: write_open(theirs, lambda f: [np.save(f, np.asarray(leaf)) for leaf in leaves]),
+                rounds=ROUNDS,
+                number=1,
+            ),
+            megabytes,
+        )
 
         def read(like):
             jax.block_until_ready(tree_deserialise_leaves(ours, like))
@@ -80,8 +94,9 @@ def main():
             jax.block_until_ready(plain_load(theirs, len(leaves)))
 
         report("read from a path", *alternate(lambda: read(like), read_plain, rounds=ROUNDS, number=1), megabytes)
-        report("read into a skeleton", *alternate(lambda: read(skeleton), read_plain, rounds=ROUNDS, number=1),
-               megabytes)
+        report(
+            "read into a skeleton", *alternate(lambda: read(skeleton), read_plain, rounds=ROUNDS, number=1), megabytes
+        )
         assert eqx.tree_equal(tree_deserialise_leaves(ours, skeleton), model)
 
 

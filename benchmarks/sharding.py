@@ -11,6 +11,7 @@ Rows:
 Both block on the result every call. Rounds alternate the two and report the median ratio.
 Run: python benchmarks/sharding.py [--quick]
 """
+
 import os
 import sys
 
@@ -43,8 +44,12 @@ def dispatch():
     leaves, treedef = jax.tree_util.tree_flatten(model)
     plain = jax.jit(lambda leaves, x: jax.vmap(jax.tree_util.tree_unflatten(treedef, leaves))(x))
     assert bool(jnp.allclose(forward(model, x), plain(leaves, x)))
-    ratio, a, b = alternate(lambda: forward(model, x).block_until_ready(),
-                            lambda: plain(leaves, x).block_until_ready(), rounds=ROUNDS, number=300)
+    ratio, a, b = alternate(
+        lambda: forward(model, x).block_until_ready(),
+        lambda: plain(leaves, x).block_until_ready(),
+        rounds=ROUNDS,
+        number=300,
+    )
     row("dispatch: MLP forward, sharded (8 devices)", ratio, a, b, target=1.2)
 
 
@@ -119,14 +124,20 @@ def step_time():
         updates, state = optimiser.update(grads, state)
         return optax.apply_updates(params, updates), state, loss
 
-    plain = jax.jit(plain_step, in_shardings=(param_shardings, state_shardings, batch_sharding, batch_sharding),
-                    out_shardings=(param_shardings, state_shardings, replicated))
+    plain = jax.jit(
+        plain_step,
+        in_shardings=(param_shardings, state_shardings, batch_sharding, batch_sharding),
+        out_shardings=(param_shardings, state_shardings, replicated),
+    )
     a_model, a_state, a_loss = step(model, state, inputs, targets)
     b_params, b_state, b_loss = plain(params, state, inputs, targets)
     assert abs(float(a_loss) - float(b_loss)) <= 1e-6 * abs(float(b_loss))
-    ratio, a, b = alternate(lambda: jax.block_until_ready(step(model, state, inputs, targets)),
-                            lambda: jax.block_until_ready(plain(params, state, inputs, targets)),
-                            rounds=ROUNDS, number=20)
+    ratio, a, b = alternate(
+        lambda: jax.block_until_ready(step(model, state, inputs, targets)),
+        lambda: jax.block_until_ready(plain(params, state, inputs, targets)),
+        rounds=ROUNDS,
+        number=20,
+    )
     row("step: byte transformer, fully sharded (8 dev)", ratio, a, b, target=1.05, unit=1e3, suffix="ms")
 
 

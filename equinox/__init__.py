@@ -8,11 +8,41 @@ __all__ = []
 
 # %% ../nbs/90_package.ipynb #22954614
 # Imported first, so that no chapter's star import can rebind these names before `_CHAPTERS` reads them.
-from . import (autodiff, callbacks, checkpoints, differentiation, display, enumeration, errors, filters,
-                     module, precision, serialisation, sharding, transforms, tree, vectorisation)
+from equinox import (
+    autodiff,
+    callbacks,
+    checkpoints,
+    differentiation,
+    display,
+    enumeration,
+    errors,
+    filters,
+    module,
+    precision,
+    serialisation,
+    sharding,
+    transforms,
+    tree,
+    vectorisation,
+)
 
-_CHAPTERS = (module, filters, transforms, differentiation, vectorisation, autodiff, callbacks, errors, tree,
-             enumeration, serialisation, checkpoints, display, sharding, precision)
+_CHAPTERS = (
+    module,
+    filters,
+    transforms,
+    differentiation,
+    vectorisation,
+    autodiff,
+    callbacks,
+    errors,
+    tree,
+    enumeration,
+    serialisation,
+    checkpoints,
+    display,
+    sharding,
+    precision,
+)
 
 from .module import *
 from .filters import *

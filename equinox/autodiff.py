@@ -23,6 +23,7 @@ from .transforms import _Config, _Wrapper, _check_callable, _intern, _merge, _op
 # %% ../nbs/05_autodiff.ipynb #a69fae6a
 class _Split:
     "The leaves of a PyTree split by `select`: `picked` goes to JAX, `rest` is held back."
+
     __slots__ = ("treedef", "mask", "picked", "rest")
 
     def __init__(self, tree, select):
@@ -44,8 +45,10 @@ def _check_flag(value, name, option):
 
 def _split_aux(result, name):
     if not (isinstance(result, tuple) and len(result) == 2):
-        raise TypeError(f"{name}: has_aux=True, so the function must return a pair (output, aux), got a "
-                        f"{type(result).__name__}. Return `output, aux`, or drop has_aux.")
+        raise TypeError(
+            f"{name}: has_aux=True, so the function must return a pair (output, aux), got a "
+            f"{type(result).__name__}. Return `output, aux`, or drop has_aux."
+        )
     return result
 
 
@@ -68,6 +71,7 @@ def _describe(leaf):
 # %% ../nbs/05_autodiff.ipynb #5c007fa0
 class _Parts:
     "Named `_Split`s whose picked leaves travel to JAX as one flat list."
+
     __slots__ = ("names", "splits", "bounds")
 
     def __init__(self, **splits):
@@ -81,7 +85,7 @@ class _Parts:
     def section(self, values, name):
         "The entries of a flat list that belong to the part `name`."
         k = self.names.index(name)
-        return values[self.bounds[k]:self.bounds[k + 1]]
+        return values[self.bounds[k] : self.bounds[k + 1]]
 
     def rebuild(self, values):
         "Each part rebuilt from a flat list of new values for the picked leaves."
@@ -111,9 +115,11 @@ def _leaves_like(tree, treedef, name, what, reference):
         else:
             subtrees = None
     if subtrees is None:
-        raise ValueError(f"{name}: {what} must have the structure of {reference}, with None for leaves that are not "
-                         f"floating-point arrays (a None may stand for a whole subtree).\n  {reference} structure: "
-                         f"{treedef}\n  {what} structure: {jax.tree_util.tree_structure(tree)}")
+        raise ValueError(
+            f"{name}: {what} must have the structure of {reference}, with None for leaves that are not "
+            f"floating-point arrays (a None may stand for a whole subtree).\n  {reference} structure: "
+            f"{treedef}\n  {what} structure: {jax.tree_util.tree_structure(tree)}"
+        )
     return out
 
 
@@ -126,16 +132,20 @@ def _derivatives(tree, treedef, mask, primals, name, what, reference):
         primal = next(primals) if m else None
         if not (m and _inexact_dtype[primal.dtype]):
             if value is not None:
-                raise ValueError(f"{name}: {what}{_leaf_path(treedef, i)} is {_describe(value)}, but {reference} has no "
-                                 "floating-point JAX array there, so there is no derivative to give. Use None there.")
+                raise ValueError(
+                    f"{name}: {what}{_leaf_path(treedef, i)} is {_describe(value)}, but {reference} has no "
+                    "floating-point JAX array there, so there is no derivative to give. Use None there."
+                )
             if m:
                 out.append(_zeros_like(primal))
         elif value is None:
             out.append(_zeros_like(primal))
         elif jnp.shape(value) != primal.shape or jnp.result_type(value) != primal.dtype:
-            raise ValueError(f"{name}: {what}{_leaf_path(treedef, i)} has shape {jnp.shape(value)} and dtype "
-                             f"{jnp.result_type(value)}, but the array of {reference} there has shape {primal.shape} "
-                             f"and dtype {primal.dtype}. A derivative has the shape and dtype of its array.")
+            raise ValueError(
+                f"{name}: {what}{_leaf_path(treedef, i)} has shape {jnp.shape(value)} and dtype "
+                f"{jnp.result_type(value)}, but the array of {reference} there has shape {primal.shape} "
+                f"and dtype {primal.dtype}. A derivative has the shape and dtype of its array."
+            )
         else:
             out.append(value)
     return out
@@ -146,18 +156,21 @@ def filter_jvp(
     primals: tuple | list,  # the positional arguments of `fn`, any PyTrees
     tangents: tuple | list,  # like `primals`, with a tangent for each floating-point array and None elsewhere
     **kwargs,  # keyword arguments of `fn`, held constant
-) -> tuple:  # `(primal_out, tangent_out)`; `tangent_out` has None for every output leaf that is not a floating-point array
+) -> tuple:  # `(primal_out, tangent_out)`; None in `tangent_out` for each non-float output leaf
     """Jacobian-vector product of `fn` at `primals` along `tangents`, as `jax.jvp`, over the floating-point JAX
     arrays of the arguments; every other leaf is passed through and has no tangent. A `None` tangent for a
     floating-point array is a zero tangent. `kwargs` are passed to `fn` and held constant."""
     _check_callable(fn, "filter_jvp")
     for option, value in (("primals", primals), ("tangents", tangents)):
         if type(value) not in (tuple, list):
-            raise TypeError(f"filter_jvp: {option} must be a tuple or list with one entry per positional argument "
-                            f"of fn, got a {type(value).__name__}. Wrap a single argument as ({option[:-1]},).")
+            raise TypeError(
+                f"filter_jvp: {option} must be a tuple or list with one entry per positional argument "
+                f"of fn, got a {type(value).__name__}. Wrap a single argument as ({option[:-1]},)."
+            )
     inputs = _Split(tuple(primals), is_inexact_array)
-    flat_tangents = _derivatives(tuple(tangents), inputs.treedef, inputs.mask, inputs.picked, "filter_jvp", "tangents",
-                                 "primals")
+    flat_tangents = _derivatives(
+        tuple(tangents), inputs.treedef, inputs.mask, inputs.picked, "filter_jvp", "tangents", "primals"
+    )
     outputs = []
 
     def pushed(*picked):
@@ -172,6 +185,7 @@ def filter_jvp(
 # %% ../nbs/05_autodiff.ipynb #c0ecf12b
 class _Pullback(Module):
     "The function returned by `filter_vjp`: JAX's pullback over the arrays, and how to map trees to and from them."
+
     pullback: Any  # a jax.tree_util.Partial holding the residuals as arrays
     out: Any = field(static=True)  # (treedef, mask, a ShapeDtypeStruct per floating-point output)
     inputs: Any = field(static=True)  # (treedef, mask) of the primals
@@ -274,17 +288,31 @@ def filter_hessian(
     "Hessian of `fun` with respect to the floating-point JAX arrays of its first argument, as `jax.hessian`."
     _check_callable(fun, "filter_hessian")
     _check_flag(has_aux, "filter_hessian", "has_aux")
-    inner = _intern(_JacConfig, ("filter_hessian", "jacrev", has_aux), name="filter_hessian", has_aux=has_aux,
-                    transform=jax.jacrev, inner=None)
-    outer = _intern(_JacConfig, ("filter_hessian", "jacfwd", has_aux), name="filter_hessian", has_aux=has_aux,
-                    transform=jax.jacfwd, inner=None)
-    config = _intern(_JacConfig, ("filter_hessian", has_aux), name="filter_hessian", has_aux=has_aux, inner=inner,
-                     outer=outer)
+    inner = _intern(
+        _JacConfig,
+        ("filter_hessian", "jacrev", has_aux),
+        name="filter_hessian",
+        has_aux=has_aux,
+        transform=jax.jacrev,
+        inner=None,
+    )
+    outer = _intern(
+        _JacConfig,
+        ("filter_hessian", "jacfwd", has_aux),
+        name="filter_hessian",
+        has_aux=has_aux,
+        transform=jax.jacfwd,
+        inner=None,
+    )
+    config = _intern(
+        _JacConfig, ("filter_hessian", has_aux), name="filter_hessian", has_aux=has_aux, inner=inner, outer=outer
+    )
     return _wrap(_JacWrapper, fun, config)
 
 # %% ../nbs/05_autodiff.ipynb #46bcd7ef
 class _CustomRules:
     "The derivative rules of one custom-derivative function, set by `def_jvp` or `def_fwd`/`def_bwd`."
+
     __slots__ = ("name", "jvp", "fwd", "bwd", "__weakref__")
 
     def __init__(self, name):
@@ -301,8 +329,10 @@ def _check_differentiated(parts, flags, allowed, name, only):
     "Differentiating through an input the rule cannot give a derivative for is an error, not a silent zero."
     for i, flag in enumerate(flags):
         if flag and parts.names[bisect.bisect_right(parts.bounds, i) - 1] not in allowed:
-            raise TypeError(f"{name}: {parts.path(i)} is being differentiated, but only {only} are. Pass it as "
-                            "part of those, or wrap it in jax.lax.stop_gradient.")
+            raise TypeError(
+                f"{name}: {parts.path(i)} is being differentiated, but only {only} are. Pass it as "
+                "part of those, or wrap it in jax.lax.stop_gradient."
+            )
 
 # %% ../nbs/05_autodiff.ipynb #6280a775
 class _CustomJvpWrapper(_Wrapper):
@@ -316,10 +346,13 @@ class _CustomJvpWrapper(_Wrapper):
     def __call__(self, *args, **kwargs):
         rules = self.config
         if rules.jvp is None:
-            raise TypeError(f"filter_custom_jvp: {self.__name__} has no JVP rule yet. Define one with "
-                            f"`@{self.__name__}.def_jvp` before calling it.")
-        parts = _Parts(**{"the function": _Split(self.fun, is_array)}, args=_Split(args, is_array),
-                       kwargs=_Split(kwargs, is_array))
+            raise TypeError(
+                f"filter_custom_jvp: {self.__name__} has no JVP rule yet. Define one with "
+                f"`@{self.__name__}.def_jvp` before calling it."
+            )
+        parts = _Parts(
+            **{"the function": _Split(self.fun, is_array)}, args=_Split(args, is_array), kwargs=_Split(kwargs, is_array)
+        )
         outputs = []
 
         def primal(*values):
@@ -328,11 +361,18 @@ class _CustomJvpWrapper(_Wrapper):
             return outputs[-1].picked
 
         def rule(values, tangents):
-            _check_differentiated(parts, [not isinstance(t, SymbolicZero) for t in tangents], ("args",),
-                                  "filter_custom_jvp", "the positional arguments")
+            _check_differentiated(
+                parts,
+                [not isinstance(t, SymbolicZero) for t in tangents],
+                ("args",),
+                "filter_custom_jvp",
+                "the positional arguments",
+            )
             _, call_args, call_kwargs = parts.rebuild(values)
-            arg_tangents = [None if not is_inexact_array(p) else _zeros_like(p) if isinstance(t, SymbolicZero) else t
-                            for p, t in zip(parts.section(values, "args"), parts.section(tangents, "args"))]
+            arg_tangents = [
+                None if not is_inexact_array(p) else _zeros_like(p) if isinstance(t, SymbolicZero) else t
+                for p, t in zip(parts.section(values, "args"), parts.section(tangents, "args"))
+            ]
             tangent_tree = parts.splits[1].rebuild(arg_tangents, holes=True)
             out, tangent_out = _split_pair(rules.jvp(call_args, tangent_tree, **call_kwargs))
             outputs.append(_Split(out, is_array))
@@ -348,6 +388,7 @@ def _split_pair(result, name="filter_custom_jvp", rule="JVP", pair="(out, tangen
     if not (isinstance(result, tuple) and len(result) == 2):
         raise TypeError(f"{name}: the {rule} rule must return a pair {pair}, got a {type(result).__name__}.")
     return result
+
 
 def _output_tangents(out, tangent_out):
     "One tangent per array of the rule's output."
@@ -383,22 +424,31 @@ class _CustomVjpWrapper(_Wrapper):
         rules = self.config
         missing = [name for name, rule in (("def_fwd", rules.fwd), ("def_bwd", rules.bwd)) if rule is None]
         if missing:
-            raise TypeError(f"filter_custom_vjp: {self.__name__} has no {' and no '.join(m[4:] + ' rule' for m in missing)} "
-                            f"yet. Define {'them' if len(missing) == 2 else 'it'} with "
-                            f"{' and '.join(f'`@{self.__name__}.{m}`' for m in missing)} before calling it.")
+            raise TypeError(
+                f"filter_custom_vjp: {self.__name__} has no {' and no '.join(m[4:] + ' rule' for m in missing)} "
+                f"yet. Define {'them' if len(missing) == 2 else 'it'} with "
+                f"{' and '.join(f'`@{self.__name__}.{m}`' for m in missing)} before calling it."
+            )
         return _custom_vjp_call(self, vjp_arg, args, kwargs)
 
 # %% ../nbs/05_autodiff.ipynb #fe8cafef
 def _vjp_arg_gradient(diff_in, grads):
     "The backward rule's gradient for vjp_arg, as one cotangent per floating-point array."
-    return _derivatives(grads, diff_in.treedef, diff_in.mask, diff_in.picked, "filter_custom_vjp", "gradient", "vjp_arg")
+    return _derivatives(
+        grads, diff_in.treedef, diff_in.mask, diff_in.picked, "filter_custom_vjp", "gradient", "vjp_arg"
+    )
 
 # %% ../nbs/05_autodiff.ipynb #3a8e5ae3
 def _custom_vjp_call(wrapper, vjp_arg, args, kwargs):
     rules = wrapper.config
     diff_in = _Split(vjp_arg, is_inexact_array)
-    parts = _Parts(vjp_arg=diff_in, **{"the function": _Split(wrapper.fun, is_array)},
-                   held=_Split(diff_in.rest, is_array), args=_Split(args, is_array), kwargs=_Split(kwargs, is_array))
+    parts = _Parts(
+        vjp_arg=diff_in,
+        **{"the function": _Split(wrapper.fun, is_array)},
+        held=_Split(diff_in.rest, is_array),
+        args=_Split(args, is_array),
+        kwargs=_Split(kwargs, is_array),
+    )
     outputs, saved = [], []
 
     def unpack(values):
@@ -412,13 +462,15 @@ def _custom_vjp_call(wrapper, vjp_arg, args, kwargs):
 
     def fwd(primals):
         flags = [p.perturbed for p in primals]
-        _check_differentiated(parts, flags, ("vjp_arg",), "filter_custom_vjp",
-                              "the floating-point arrays of vjp_arg (the first argument)")
+        _check_differentiated(
+            parts, flags, ("vjp_arg",), "filter_custom_vjp", "the floating-point arrays of vjp_arg (the first argument)"
+        )
         values = [p.value for p in primals]
         perturbed = diff_in.rebuild(parts.section(flags, "vjp_arg"), rest=[False] * len(diff_in.rest))
         _, arg, call_args, call_kwargs = unpack(values)
-        out, residuals = _split_pair(rules.fwd(perturbed, arg, *call_args, **call_kwargs), "filter_custom_vjp",
-                                     "forward", "(out, residuals)")
+        out, residuals = _split_pair(
+            rules.fwd(perturbed, arg, *call_args, **call_kwargs), "filter_custom_vjp", "forward", "(out, residuals)"
+        )
         outputs.append(_Split(out, is_array))
         saved[:] = _Split(residuals, is_array), perturbed
         return outputs[-1].picked, (saved[0].picked, values)
@@ -427,8 +479,13 @@ def _custom_vjp_call(wrapper, vjp_arg, args, kwargs):
         residual_arrays, values = residual_arrays_and_values
         (residual_split, perturbed), out = saved, outputs[-1]
         _, arg, call_args, call_kwargs = unpack(values)
-        grad_obj = out.rebuild([None if not is_inexact_array(p) else _zeros_like(p) if isinstance(c, SymbolicZero)
-                                else c for p, c in zip(out.picked, cotangents)], holes=True)
+        grad_obj = out.rebuild(
+            [
+                None if not is_inexact_array(p) else _zeros_like(p) if isinstance(c, SymbolicZero) else c
+                for p, c in zip(out.picked, cotangents)
+            ],
+            holes=True,
+        )
         grads = rules.bwd(residual_split.rebuild(residual_arrays), grad_obj, perturbed, arg, *call_args, **call_kwargs)
         gradient = _vjp_arg_gradient(diff_in, grads)
         return (gradient + [None] * (len(values) - len(gradient)),)
@@ -479,8 +536,11 @@ def filter_checkpoint(
     _check_callable(fun, "filter_checkpoint")
     _check_flag(prevent_cse, "filter_checkpoint", "prevent_cse")
     if policy is not None and not callable(policy):
-        raise TypeError(f"filter_checkpoint: policy must be None or a callable from jax.checkpoint_policies, got "
-                        f"{policy!r} of type {type(policy).__name__}.")
-    config = _intern(_CheckpointConfig, ("filter_checkpoint", prevent_cse, policy), prevent_cse=prevent_cse,
-                     policy=policy)
+        raise TypeError(
+            f"filter_checkpoint: policy must be None or a callable from jax.checkpoint_policies, got "
+            f"{policy!r} of type {type(policy).__name__}."
+        )
+    config = _intern(
+        _CheckpointConfig, ("filter_checkpoint", prevent_cse, policy), prevent_cse=prevent_cse, policy=policy
+    )
     return _wrap(_CheckpointWrapper, fun, config)

@@ -13,8 +13,17 @@ import numpy as np
 
 from .filters import is_array
 from .module import Module, field
-from .transforms import (_Config, _Wrapper, _as_pytree, _check_callable, _intern, _merge, _options_first, _wrap,
-                                module_update_wrapper)
+from equinox.transforms import (
+    _Config,
+    _Wrapper,
+    _as_pytree,
+    _check_callable,
+    _intern,
+    _merge,
+    _options_first,
+    _wrap,
+    module_update_wrapper,
+)
 
 # %% ../nbs/06_callbacks.ipynb #13f7925c
 def _is_struct(x) -> bool:
@@ -29,6 +38,7 @@ def _shape_of(x) -> jax.ShapeDtypeStruct:
 
 class _Layout(NamedTuple):
     "How to rebuild a tree from the leaves `_split` took out of it."
+
     treedef: Any
     mask: tuple  # per leaf: taken out (True) or kept in the layout (False)
     static: tuple  # the leaves kept
@@ -108,6 +118,7 @@ def filter_make_jaxpr(
 # %% ../nbs/06_callbacks.ipynb #ec104c2f
 class _ClosureConverted(Module):
     "`fn`, traced once: its closed-over arrays are `consts`, its inputs the array leaves of the arguments."
+
     jaxpr: Any = field(static=True)
     consts: tuple
     in_layout: _Layout = field(static=True)
@@ -123,6 +134,7 @@ class _ClosureConverted(Module):
 
 class _Short(str):
     "A string that shows without quotes inside a container's repr."
+
     __repr__ = str.__str__
 
 
@@ -134,9 +146,11 @@ def _layout_error(converted, layout, taken):
     name = getattr(converted, "__name__", "the function")
     expected = converted.in_layout.rebuild(list(map(_short, converted.in_shapes)))
     got = layout.rebuild([_short(_shape_of(leaf)) for leaf in taken])
-    return TypeError(f"filter_closure_convert: {name} was converted for arguments laid out as\n  {expected}\n"
-                     f"but was called with\n  {got}\nCall it with arrays of the same shapes and dtypes and the same "
-                     "non-array values, or convert it again for the new arguments.")
+    return TypeError(
+        f"filter_closure_convert: {name} was converted for arguments laid out as\n  {expected}\n"
+        f"but was called with\n  {got}\nCall it with arrays of the same shapes and dtypes and the same "
+        "non-array values, or convert it again for the new arguments."
+    )
 
 # %% ../nbs/06_callbacks.ipynb #9869bc0e
 def filter_closure_convert(
@@ -169,7 +183,9 @@ def _same_value(a, b) -> bool:
 
 
 def _shape_fits(shape, expected, batched) -> bool:
-    return shape == expected or batched and len(shape) >= len(expected) and shape[len(shape) - len(expected):] == expected
+    return (
+        shape == expected or batched and len(shape) >= len(expected) and shape[len(shape) - len(expected) :] == expected
+    )
 
 
 _LEADING_BATCH = ("expand_dims", "broadcast_all", "legacy_vectorized")  # callback sees and returns batch axes
@@ -180,23 +196,32 @@ def _host_result(out, layout, shapes, batched):
     (only their trailing axes when `batched`: under `vmap` the callback may return leading batch axes)."""
     leaves, treedef = jax.tree_util.tree_flatten(out)
     if treedef != layout.treedef:
-        raise TypeError(f"filter_pure_callback: the callback returned a PyTree of structure\n  {treedef}\nbut "
-                        f"result_shape_dtypes has structure\n  {layout.treedef}\nReturn the structure you declared.")
+        raise TypeError(
+            f"filter_pure_callback: the callback returned a PyTree of structure\n  {treedef}\nbut "
+            f"result_shape_dtypes has structure\n  {layout.treedef}\nReturn the structure you declared."
+        )
     for leaf, declared in zip((leaf for leaf, m in zip(leaves, layout.mask) if not m), layout.static):
         if not _same_value(leaf, declared):
-            raise TypeError(f"filter_pure_callback: result_shape_dtypes has the non-array leaf {declared!r}, but the "
-                            f"callback returned {leaf!r} in its place. Non-array leaves of the result are fixed when "
-                            "tracing: return the declared value, or make it an array.")
+            raise TypeError(
+                f"filter_pure_callback: result_shape_dtypes has the non-array leaf {declared!r}, but the "
+                f"callback returned {leaf!r} in its place. Non-array leaves of the result are fixed when "
+                "tracing: return the declared value, or make it an array."
+            )
     arrays = []
     for leaf, expected in zip((leaf for leaf, m in zip(leaves, layout.mask) if m), shapes):
         if isinstance(leaf, (bool, int, float, complex)):
             leaf = np.asarray(leaf, dtype=expected.dtype)
-        if not is_array(leaf) or np.dtype(leaf.dtype) != expected.dtype or not _shape_fits(
-                np.shape(leaf), expected.shape, batched):
+        if (
+            not is_array(leaf)
+            or np.dtype(leaf.dtype) != expected.dtype
+            or not _shape_fits(np.shape(leaf), expected.shape, batched)
+        ):
             got = f"{type(leaf).__name__} {getattr(leaf, 'dtype', '')}{list(np.shape(leaf)) if is_array(leaf) else ''}"
-            raise TypeError(f"filter_pure_callback: result_shape_dtypes declares an array of dtype {expected.dtype} "
-                            f"and shape {expected.shape}, but the callback returned a {got}. Return the declared "
-                            "shape and dtype (.astype(...) converts the dtype).")
+            raise TypeError(
+                f"filter_pure_callback: result_shape_dtypes declares an array of dtype {expected.dtype} "
+                f"and shape {expected.shape}, but the callback returned a {got}. Return the declared "
+                "shape and dtype (.astype(...) converts the dtype)."
+            )
         arrays.append(np.asarray(leaf))
     return arrays
 
@@ -214,14 +239,18 @@ def filter_pure_callback(
     `kwargs` are treated as `args` are."""
     _check_callable(callback, "filter_pure_callback")
     if vmap_method not in _VMAP_METHODS:
-        raise ValueError(f"filter_pure_callback: vmap_method must be one of {', '.join(map(repr, _VMAP_METHODS))}, "
-                         f"got {vmap_method!r}.")
+        raise ValueError(
+            f"filter_pure_callback: vmap_method must be one of {', '.join(map(repr, _VMAP_METHODS))}, "
+            f"got {vmap_method!r}."
+        )
     taken, layout = _split((_as_pytree(callback), args, kwargs), is_array)
     declared, out_layout = _split(result_shape_dtypes)
     if not declared:
-        raise TypeError(f"filter_pure_callback: result_shape_dtypes must hold a jax.ShapeDtypeStruct (or an array) "
-                        f"for each array the callback returns, got {result_shape_dtypes!r} with none. Describe an "
-                        "array as jax.ShapeDtypeStruct(shape, dtype).")
+        raise TypeError(
+            f"filter_pure_callback: result_shape_dtypes must hold a jax.ShapeDtypeStruct (or an array) "
+            f"for each array the callback returns, got {result_shape_dtypes!r} with none. Describe an "
+            "array as jax.ShapeDtypeStruct(shape, dtype)."
+        )
     shapes = list(map(_shape_of, declared))
 
     def on_host(*arrays):
@@ -237,8 +266,10 @@ def _sharding_of(target, where):
         return jax.sharding.SingleDeviceSharding(target)
     if isinstance(target, jax.sharding.Sharding):
         return target
-    raise TypeError(f"filter_shard: device_or_shardings{where} must be a jax.Device or a jax.sharding.Sharding, got "
-                    f"{target!r} of type {type(target).__name__}. jax.devices() lists the devices.")
+    raise TypeError(
+        f"filter_shard: device_or_shardings{where} must be a jax.Device or a jax.sharding.Sharding, got "
+        f"{target!r} of type {type(target).__name__}. jax.devices() lists the devices."
+    )
 
 
 def _per_leaf(device_or_shardings, x):
@@ -247,11 +278,16 @@ def _per_leaf(device_or_shardings, x):
     try:
         subtrees = spec_def.flatten_up_to(x)
     except ValueError:
-        raise ValueError(f"filter_shard: device_or_shardings must be one device or sharding, or a PyTree prefix of "
-                         f"x.\n  device_or_shardings structure: {spec_def}\n  x structure: "
-                         f"{jax.tree_util.tree_structure(x)}") from None
-    return [_sharding_of(target, jax.tree_util.keystr(path)) for (path, target), sub in zip(targets, subtrees)
-            for _ in jax.tree_util.tree_leaves(sub)]
+        raise ValueError(
+            f"filter_shard: device_or_shardings must be one device or sharding, or a PyTree prefix of "
+            f"x.\n  device_or_shardings structure: {spec_def}\n  x structure: "
+            f"{jax.tree_util.tree_structure(x)}"
+        ) from None
+    return [
+        _sharding_of(target, jax.tree_util.keystr(path))
+        for (path, target), sub in zip(targets, subtrees)
+        for _ in jax.tree_util.tree_leaves(sub)
+    ]
 
 # %% ../nbs/06_callbacks.ipynb #a3052a04
 def filter_shard(

@@ -25,28 +25,93 @@ from .serialisation import _atomic_file
 # %% ../nbs/22_checkpoints.ipynb #af5ac093
 _FORMAT, _VERSION = "equinox-checkpoint", "1"
 _MAX_HEADER = 100 * 2**20  # safetensors' own limit: a larger declared header is refused before allocating
-_NUMPY_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-                 "float16", "float32", "float64", "complex64", "complex128")
-_EXTRA_DTYPES = tuple(name for name in (
-    "bfloat16", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e4m3b11fnuz",
-    "float8_e4m3", "float8_e3m4", "float8_e8m0fnu", "float6_e2m3fn", "float6_e3m2fn", "float4_e2m1fn",
-    "int2", "int4", "uint2", "uint4") if hasattr(ml_dtypes, name))
+_NUMPY_DTYPES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+)
+_EXTRA_DTYPES = tuple(
+    name
+    for name in (
+        "bfloat16",
+        "float8_e4m3fn",
+        "float8_e5m2",
+        "float8_e4m3fnuz",
+        "float8_e5m2fnuz",
+        "float8_e4m3b11fnuz",
+        "float8_e4m3",
+        "float8_e3m4",
+        "float8_e8m0fnu",
+        "float6_e2m3fn",
+        "float6_e3m2fn",
+        "float4_e2m1fn",
+        "int2",
+        "int4",
+        "uint2",
+        "uint4",
+    )
+    if hasattr(ml_dtypes, name)
+)
 _DTYPES = {name: np.dtype(name) for name in _NUMPY_DTYPES} | {
-    name: np.dtype(getattr(ml_dtypes, name)) for name in _EXTRA_DTYPES}
+    name: np.dtype(getattr(ml_dtypes, name)) for name in _EXTRA_DTYPES
+}
 # dtypes safetensors has a code for; any other is stored as its raw bytes (U8), its real dtype in our header
-_CODES = {"bool": "BOOL", "int8": "I8", "int16": "I16", "int32": "I32", "int64": "I64", "uint8": "U8",
-          "uint16": "U16", "uint32": "U32", "uint64": "U64", "float16": "F16", "float32": "F32", "float64": "F64",
-          "complex64": "C64", "bfloat16": "BF16", "float8_e4m3fn": "F8_E4M3", "float8_e5m2": "F8_E5M2"}
-_CODE_SIZES = {"BOOL": 1, "I8": 1, "U8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2, "U16": 2, "F16": 2,
-               "BF16": 2, "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8, "C64": 8}
+_CODES = {
+    "bool": "BOOL",
+    "int8": "I8",
+    "int16": "I16",
+    "int32": "I32",
+    "int64": "I64",
+    "uint8": "U8",
+    "uint16": "U16",
+    "uint32": "U32",
+    "uint64": "U64",
+    "float16": "F16",
+    "float32": "F32",
+    "float64": "F64",
+    "complex64": "C64",
+    "bfloat16": "BF16",
+    "float8_e4m3fn": "F8_E4M3",
+    "float8_e5m2": "F8_E5M2",
+}
+_CODE_SIZES = {
+    "BOOL": 1,
+    "I8": 1,
+    "U8": 1,
+    "F8_E4M3": 1,
+    "F8_E5M2": 1,
+    "I16": 2,
+    "U16": 2,
+    "F16": 2,
+    "BF16": 2,
+    "I32": 4,
+    "U32": 4,
+    "F32": 4,
+    "I64": 8,
+    "U64": 8,
+    "F64": 8,
+    "C64": 8,
+}
 _BUILTINS = {cls.__name__: cls for cls in (bool, int, float, complex, str, bytes, tuple, list, dict)}
 _JAX_FUNCTIONS = tuple({jax.custom_jvp, jax.custom_vjp, type(jax.jit(abs)), getattr(jnp, "ufunc", jax.custom_jvp)})
 
 # %% ../nbs/22_checkpoints.ipynb #680d3456
 def _keystr(path) -> str:
     "A path as the tree chapter writes it: `.layers[0].weight`, `['key']`; the root is `the root`."
-    text = "".join(f"[{key!r}]" if kind == "key" else f"[{key}]" if kind == "index" else f".{key}"
-                   for kind, key in path)
+    text = "".join(
+        f"[{key!r}]" if kind == "key" else f"[{key}]" if kind == "index" else f".{key}" for kind, key in path
+    )
     return text or "the root"
 
 
@@ -79,19 +144,28 @@ def _refuse(path, what, value) -> TypeError:
     return TypeError(
         f"save: cannot store the {type(value).__name__} at {_keystr(path)}: {what}. A checkpoint holds arrays, "
         "Modules, tuples, lists, dicts, NamedTuples and plain data (None, bool, int, float, complex, str, bytes, "
-        "dtypes), and refers to functions and classes by import path, so that loading it can run no code.")
+        "dtypes), and refers to functions and classes by import path, so that loading it can run no code."
+    )
 
 
 def _ref(value, path) -> list:
     "The import path of a function or class the file refers to, checked to be one `load` would accept."
     found = _import_path(value)
     if found is None:
-        raise _refuse(path, f"{getattr(value, '__qualname__', value)!r} cannot be imported by name (a lambda, a "
-                      "function or class defined inside a function, or one made at run time); define it at the "
-                      "top level of a module", value)
+        raise _refuse(
+            path,
+            f"{getattr(value, '__qualname__', value)!r} cannot be imported by name (a lambda, a "
+            "function or class defined inside a function, or one made at run time); define it at the "
+            "top level of a module",
+            value,
+        )
     if not (_function_kind_ok(value) or _class_kind_ok(value)):
-        raise _refuse(path, "only plain functions, JAX function objects (custom_jvp, jit), Module classes and "
-                      "NamedTuple classes can be referred to", value)
+        raise _refuse(
+            path,
+            "only plain functions, JAX function objects (custom_jvp, jit), Module classes and "
+            "NamedTuple classes can be referred to",
+            value,
+        )
     return list(found)
 
 
@@ -110,16 +184,22 @@ def _dtype_node(value):
 # %% ../nbs/22_checkpoints.ipynb #336bb9bc
 def _add_array(value, path, arrays) -> str:
     if isinstance(value, jax.Array) and jax.dtypes.issubdtype(value.dtype, jax.dtypes.prng_key):
-        raise TypeError(f"save: the array at {_keystr(path)} is a key array ({value.dtype}), which has no fixed "
-                        "bytes. Store jax.random.key_data(key), and rebuild it with jax.random.wrap_key_data.")
+        raise TypeError(
+            f"save: the array at {_keystr(path)} is a key array ({value.dtype}), which has no fixed "
+            "bytes. Store jax.random.key_data(key), and rebuild it with jax.random.wrap_key_data."
+        )
     try:
         host = np.asarray(value)  # a JAX array is copied to the host
     except Exception as error:
-        raise TypeError(f"save: the array at {_keystr(path)} cannot be copied to the host ({type(error).__name__}). "
-                        "Call save outside jax.jit, grad and vmap, on concrete arrays.") from None
+        raise TypeError(
+            f"save: the array at {_keystr(path)} cannot be copied to the host ({type(error).__name__}). "
+            "Call save outside jax.jit, grad and vmap, on concrete arrays."
+        ) from None
     if host.dtype.name not in _DTYPES:
-        raise TypeError(f"save: the array at {_keystr(path)} has dtype {host.dtype}, which a checkpoint cannot "
-                        f"hold (supported: {', '.join(_DTYPES)}).")
+        raise TypeError(
+            f"save: the array at {_keystr(path)} has dtype {host.dtype}, which a checkpoint cannot "
+            f"hold (supported: {', '.join(_DTYPES)})."
+        )
     if not host.dtype.isnative or not host.flags.c_contiguous:  # the format is little-endian and dense
         host = np.array(host, dtype=host.dtype.newbyteorder("="), order="C")
     name = _array_name(path)
@@ -145,21 +225,31 @@ def _encode(value, path, arrays, static=False):
         info = kind._eqx_info
         fields = {name: _encode(getattr(value, name), path + [("attr", name)], arrays) for name in info.data_names}
         values = getattr(value, _STATIC, ())
-        statics = [_encode(item, path + [("attr", name)], arrays, static=True)
-                   for name, item in zip(info.static_names, values)]
+        statics = [
+            _encode(item, path + [("attr", name)], arrays, static=True) for name, item in zip(info.static_names, values)
+        ]
         return {"t": "module", "cls": _ref(kind, path), "fields": fields, "static": statics}
     if _is_array(value) and not static:
         return {"t": "array", "v": _add_array(value, path, arrays)}
     if kind in (tuple, list):
-        return {"t": kind.__name__,
-                "v": [_encode(item, path + [("index", i)], arrays, static) for i, item in enumerate(value)]}
+        return {
+            "t": kind.__name__,
+            "v": [_encode(item, path + [("index", i)], arrays, static) for i, item in enumerate(value)],
+        }
     if kind is dict:
-        return {"t": "dict", "v": [[_encode(key, path, arrays, static=True),
-                                    _encode(item, path + [("key", key)], arrays, static)]
-                                   for key, item in value.items()]}
+        return {
+            "t": "dict",
+            "v": [
+                [_encode(key, path, arrays, static=True), _encode(item, path + [("key", key)], arrays, static)]
+                for key, item in value.items()
+            ],
+        }
     if _is_namedtuple_class(kind):
-        return {"t": "namedtuple", "cls": _ref(kind, path),
-                "v": [_encode(item, path + [("attr", name)], arrays, static) for name, item in zip(kind._fields, value)]}
+        return {
+            "t": "namedtuple",
+            "cls": _ref(kind, path),
+            "v": [_encode(item, path + [("attr", name)], arrays, static) for name, item in zip(kind._fields, value)],
+        }
     node = _dtype_node(value)
     if node is not None:
         return node
@@ -190,9 +280,11 @@ def _check_metadata(value, where="metadata"):
             if type(key) is not str:
                 raise TypeError(f"save: metadata keys must be str, but {where} has the key {key!r}.")
         return {key: _check_metadata(item, f"{where}[{key!r}]") for key, item in value.items()}
-    raise TypeError(f"save: metadata must be JSON data (dicts with str keys, lists, str, int, finite float, bool, "
-                    f"None), but {where} is {value!r} of type {kind.__name__}. Convert it first (a tuple to a list, "
-                    "an array with .tolist()).")
+    raise TypeError(
+        f"save: metadata must be JSON data (dicts with str keys, lists, str, int, finite float, bool, "
+        f"None), but {where} is {value!r} of type {kind.__name__}. Convert it first (a tuple to a list, "
+        "an array with .tolist())."
+    )
 
 
 _PIECE = 1 << 22  # arrays are checksummed in pieces of 4 MiB, on several threads (zlib releases the GIL)
@@ -202,12 +294,20 @@ _pool = None
 def _checksums(views) -> list:
     "For each byte view, the CRC-32 of each of its pieces."
     global _pool
-    pieces = [(i, view[start:start + _PIECE]) for i, view in enumerate(views)
-              for start in range(0, max(view.size, 1), _PIECE)]
+    pieces = [
+        (i, view[start : start + _PIECE])
+        for i, view in enumerate(views)
+        for start in range(0, max(view.size, 1), _PIECE)
+    ]
     if len(pieces) > 1 and _pool is None:
         from concurrent.futures import ThreadPoolExecutor
+
         _pool = ThreadPoolExecutor(min(8, os.cpu_count() or 1), thread_name_prefix="equinox-checksum")
-    crcs = _pool.map(lambda piece: zlib.crc32(piece[1]), pieces) if len(pieces) > 1 else map(zlib.crc32, (p for _, p in pieces))
+    crcs = (
+        _pool.map(lambda piece: zlib.crc32(piece[1]), pieces)
+        if len(pieces) > 1
+        else map(zlib.crc32, (p for _, p in pieces))
+    )
     found = [[] for _ in views]
     for (i, _), crc in zip(pieces, crcs):
         found[i].append(crc)
@@ -222,8 +322,11 @@ def _layout(arrays):
         host, kind, _ = arrays[name]
         raw = host.reshape(-1).view(np.uint8)
         code = _CODES.get(host.dtype.name)
-        entries[name] = {"dtype": code or "U8", "shape": list(host.shape) if code else [raw.size],
-                         "data_offsets": [offset, offset + raw.size]}
+        entries[name] = {
+            "dtype": code or "U8",
+            "shape": list(host.shape) if code else [raw.size],
+            "data_offsets": [offset, offset + raw.size],
+        }
         table[name] = {"dtype": host.dtype.name, "shape": list(host.shape), "kind": kind}
         views.append(raw)
         offset += raw.size
@@ -254,8 +357,11 @@ def save(
     arrays = {}
     description["tree"] = _encode(model, [], arrays)
     entries, description["arrays"], views = _layout(arrays)
-    entries["__metadata__"] = {"format": _FORMAT, "version": _VERSION,
-                               "equinox": json.dumps(description, separators=(",", ":"), allow_nan=False)}
+    entries["__metadata__"] = {
+        "format": _FORMAT,
+        "version": _VERSION,
+        "equinox": json.dumps(description, separators=(",", ":"), allow_nan=False),
+    }
     header = json.dumps(entries, separators=(",", ":")).encode()
     header += b" " * (-(8 + len(header)) % 64)
     _write_atomically(path, [len(header).to_bytes(8, "little"), header, *views])
@@ -274,6 +380,7 @@ def _is_count(value) -> bool:
 
 def _read_header(file, name) -> _Header:
     "Read and check the header. Nothing is allocated by what the file declares before that is checked."
+
     def bad(what):
         return CheckpointError(f"load: {name} is not a valid equinox checkpoint: {what}.")
 
@@ -282,45 +389,64 @@ def _read_header(file, name) -> _Header:
         raise bad(f"it is {size} bytes long, too short for a safetensors file (truncated?)")
     declared = int.from_bytes(file.read(8), "little")
     if declared > min(_MAX_HEADER, size - 8):
-        raise bad(f"its first 8 bytes declare a {declared}-byte header, but the file holds {size - 8} bytes after "
-                  f"them (and headers are at most {_MAX_HEADER} bytes): it is truncated, or not a safetensors file")
+        raise bad(
+            f"its first 8 bytes declare a {declared}-byte header, but the file holds {size - 8} bytes after "
+            f"them (and headers are at most {_MAX_HEADER} bytes): it is truncated, or not a safetensors file"
+        )
     try:
         entries = json.loads(file.read(declared).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise bad(f"its header is not valid JSON ({type(error).__name__})") from None
     if type(entries) is not dict or type(entries.get("__metadata__")) is not dict:
-        raise bad("its header has no __metadata__ table (a safetensors file that `save` did not write? "
-                  "read it with safetensors.safe_open)")
+        raise bad(
+            "its header has no __metadata__ table (a safetensors file that `save` did not write? "
+            "read it with safetensors.safe_open)"
+        )
     meta = entries.pop("__metadata__")
     if meta.get("format") != _FORMAT:
-        raise bad(f"its __metadata__ has format {meta.get('format')!r}, not {_FORMAT!r} (a safetensors file that "
-                  "`save` did not write? read it with safetensors.safe_open)")
+        raise bad(
+            f"its __metadata__ has format {meta.get('format')!r}, not {_FORMAT!r} (a safetensors file that "
+            "`save` did not write? read it with safetensors.safe_open)"
+        )
     if meta.get("version") != _VERSION:
         raise bad(f"it is version {meta.get('version')!r} of the format; this equinox reads version {_VERSION!r}")
     try:
         description = json.loads(meta.get("equinox"))
     except (TypeError, ValueError, RecursionError) as error:
         raise bad(f"its __metadata__['equinox'] is not valid JSON ({type(error).__name__})") from None
-    if type(description) is not dict or not {"tree", "arrays"} <= description.keys() \
-            or type(description["arrays"]) is not dict:
+    if (
+        type(description) is not dict
+        or not {"tree", "arrays"} <= description.keys()
+        or type(description["arrays"]) is not dict
+    ):
         raise bad("its __metadata__['equinox'] lacks the tree or the array table")
     start = 8 + declared
     data = size - start
     spans = []
     for key, entry in entries.items():
-        ok = (type(entry) is dict and entry.get("dtype") in _CODE_SIZES and type(entry.get("shape")) is list
-              and all(map(_is_count, entry["shape"])) and type(entry.get("data_offsets")) is list
-              and len(entry["data_offsets"]) == 2 and all(map(_is_count, entry["data_offsets"])))
+        ok = (
+            type(entry) is dict
+            and entry.get("dtype") in _CODE_SIZES
+            and type(entry.get("shape")) is list
+            and all(map(_is_count, entry["shape"]))
+            and type(entry.get("data_offsets")) is list
+            and len(entry["data_offsets"]) == 2
+            and all(map(_is_count, entry["data_offsets"]))
+        )
         if not ok:
             raise bad(f"the header entry of array {key!r} is malformed: {str(entry)[:200]}")
         begin, end = entry["data_offsets"]
         expected = math.prod(entry["shape"]) * _CODE_SIZES[entry["dtype"]]
         if end - begin != expected:
-            raise bad(f"array {key!r} has shape {entry['shape']} and dtype {entry['dtype']} ({expected} bytes), "
-                      f"but its offsets span {end - begin} bytes")
+            raise bad(
+                f"array {key!r} has shape {entry['shape']} and dtype {entry['dtype']} ({expected} bytes), "
+                f"but its offsets span {end - begin} bytes"
+            )
         if end > data:
-            raise bad(f"array {key!r} ends at byte {end} of the data, past its end at byte {data}: the file is "
-                      "truncated, or its offsets are wrong")
+            raise bad(
+                f"array {key!r} ends at byte {end} of the data, past its end at byte {data}: the file is "
+                "truncated, or its offsets are wrong"
+            )
         spans.append((begin, end, key))
     spans.sort()
     for (_, end, first), (begin, _, second) in zip(spans, spans[1:]):
@@ -339,9 +465,15 @@ def _check_table(table, entries, bad):
         extra = sorted(set(table) ^ set(entries))[:3]
         raise bad(f"its array table and its safetensors header list different arrays ({extra})")
     for key, row in table.items():
-        ok = (type(row) is dict and row.get("dtype") in _DTYPES and type(row.get("shape")) is list
-              and all(map(_is_count, row["shape"])) and row.get("kind") in ("jax", "numpy", "scalar")
-              and type(row.get("crc32")) is list and all(map(_is_count, row["crc32"])))
+        ok = (
+            type(row) is dict
+            and row.get("dtype") in _DTYPES
+            and type(row.get("shape")) is list
+            and all(map(_is_count, row["shape"]))
+            and row.get("kind") in ("jax", "numpy", "scalar")
+            and type(row.get("crc32")) is list
+            and all(map(_is_count, row["crc32"]))
+        )
         if not ok:
             raise bad(f"its array table's entry for {key!r} is malformed: {str(row)[:200]}")
         entry, dtype = entries[key], _DTYPES[row["dtype"]]
@@ -349,8 +481,10 @@ def _check_table(table, entries, bad):
         code = _CODES.get(row["dtype"])
         shape_ok = entry["shape"] == row["shape"] if code else entry["shape"] == [nbytes]
         if entry["dtype"] != (code or "U8") or not shape_ok:
-            raise bad(f"array {key!r} is {row['dtype']}{row['shape']} in its array table but {entry['dtype']}"
-                      f"{entry['shape']} in its safetensors header")
+            raise bad(
+                f"array {key!r} is {row['dtype']}{row['shape']} in its array table but {entry['dtype']}"
+                f"{entry['shape']} in its safetensors header"
+            )
         if row["kind"] == "scalar" and row["shape"]:
             raise bad(f"array {key!r} is a NumPy scalar of shape {row['shape']}")
 
@@ -367,8 +501,10 @@ def _check_allow(allow, caller) -> tuple:
         names = (allow,)
     for name in names:
         if not isinstance(name, str) or not _MODULE_NAME.match(name):
-            raise TypeError(f"{caller}: allow must be a list of module or package names such as ['optax', "
-                            f"'mymodels'], got {allow!r}.")
+            raise TypeError(
+                f"{caller}: allow must be a list of module or package names such as ['optax', "
+                f"'mymodels'], got {allow!r}."
+            )
     return _DEFAULT_ALLOW + names
 
 
@@ -378,6 +514,7 @@ def _allowed(module, allow) -> bool:
 
 class _Slot:
     "Stands for an array in a tree rebuilt from the header alone, before any array is read."
+
     __slots__ = ("name", "shape", "dtype", "kind")
 
     def __init__(self, name, row):
@@ -405,22 +542,30 @@ def _resolve(ref, path, ctx, kind):
         raise CheckpointError(
             f"load: {ctx.file} refers to {where} at {_keystr(path)}, but {module!r} is not an allowed module "
             f"(allowed: {', '.join(map(repr, ctx.allow))}). Only allowed modules are imported from, so that a file "
-            f"cannot make loading run other code. If you trust this file and {root!r}, pass allow=[{root!r}].")
+            f"cannot make loading run other code. If you trust this file and {root!r}, pass allow=[{root!r}]."
+        )
     if any(part.startswith("__") for part in qualname.split(".")):
         raise ctx.bad(path, f"{where} names a dunder attribute")
     try:
         found = _import(module, qualname)
     except Exception as error:
-        raise CheckpointError(f"load: {ctx.file} refers to {where} at {_keystr(path)}, which cannot be imported "
-                              f"({type(error).__name__}: {error}). Is the package that defines it installed, and "
-                              "the same version as when the file was saved?") from None
-    checks = {"class": lambda v: _class_kind_ok(v), "Module": lambda v: isinstance(v, type) and issubclass(v, Module),
-              "NamedTuple": _is_namedtuple_class, "function": _function_kind_ok}
+        raise CheckpointError(
+            f"load: {ctx.file} refers to {where} at {_keystr(path)}, which cannot be imported "
+            f"({type(error).__name__}: {error}). Is the package that defines it installed, and "
+            "the same version as when the file was saved?"
+        ) from None
+    checks = {
+        "class": lambda v: _class_kind_ok(v),
+        "Module": lambda v: isinstance(v, type) and issubclass(v, Module),
+        "NamedTuple": _is_namedtuple_class,
+        "function": _function_kind_ok,
+    }
     if _import_path(found) != (module, qualname) or not checks[kind](found):
         raise CheckpointError(
             f"load: {ctx.file} refers to {where} at {_keystr(path)} as a {kind}, but that name gives a "
             f"{type(found).__name__} defined elsewhere or of another kind. Only {kind}s defined under their own name "
-            "are loaded; the file is damaged or was crafted.")
+            "are loaded; the file is damaged or was crafted."
+        )
     return found
 
 # %% ../nbs/22_checkpoints.ipynb #2bbf3c9e
@@ -443,17 +588,23 @@ def _decode(node, path, ctx, static=False):
         cls = _resolve(node.get("cls"), path, ctx, "Module")
         info = cls._eqx_info
         fields, statics = node.get("fields"), node.get("static")
-        if type(fields) is not dict or type(statics) is not list or set(fields) != set(info.data_names) \
-                or len(statics) != len(info.static_names):
+        if (
+            type(fields) is not dict
+            or type(statics) is not list
+            or set(fields) != set(info.data_names)
+            or len(statics) != len(info.static_names)
+        ):
             raise CheckpointError(
                 f"load: {ctx.file} stores a {cls.__name__} at {_keystr(path)} with the fields "
                 f"{sorted(fields) if type(fields) is dict else fields} and {len(statics or ())} static value(s), but "
                 f"{cls.__name__} now has the fields {sorted(info.data_names)} and static fields "
                 f"{list(info.static_names)}: the class changed since the file was saved. Load it with the version "
-                "of the code that saved it, or use load_into to take the arrays that still fit.")
+                "of the code that saved it, or use load_into to take the arrays that still fit."
+            )
         data = {name: _decode(fields[name], path + [("attr", name)], ctx) for name in info.data_names}
-        values = tuple(_decode(item, path + [("attr", name)], ctx, static=True)
-                       for name, item in zip(info.static_names, statics))
+        values = tuple(
+            _decode(item, path + [("attr", name)], ctx, static=True) for name, item in zip(info.static_names, statics)
+        )
         return _unpickle(cls, data, values)  # the Module rebuild path: no __init__, no converter, no check runs
     if tag == "array" and not static:
         name = node.get("v")
@@ -463,7 +614,8 @@ def _decode(node, path, ctx, static=False):
     if tag in ("tuple", "list"):
         items = _items(node, path, ctx)
         return (tuple if tag == "tuple" else list)(
-            _decode(item, path + [("index", i)], ctx, static) for i, item in enumerate(items))
+            _decode(item, path + [("index", i)], ctx, static) for i, item in enumerate(items)
+        )
     if tag == "dict":
         pairs = _items(node, path, ctx)
         if not all(type(pair) is list and len(pair) == 2 for pair in pairs):
@@ -512,7 +664,8 @@ def _read_arrays(file, header, name, wanted=None, shardings=None) -> dict:
         if crcs != row["crc32"]:
             raise CheckpointError(
                 f"load: {name} is corrupt: the bytes of array {key!r} do not match the checksum saved with them "
-                "(the file was damaged after it was written). Nothing was loaded; restore the file from a copy.")
+                "(the file was damaged after it was written). Nothing was loaded; restore the file from a copy."
+            )
         array = raw.view(_DTYPES[row["dtype"]]).reshape(row["shape"])
         if row["kind"] == "jax":
             device[key] = array
@@ -535,6 +688,7 @@ def _is_leaf(node, children) -> bool:
 def _trusted(tree) -> frozenset:
     "Import paths of the Module and NamedTuple classes and the static functions in a tree the caller passed in."
     from equinox.tree import tree_flatten_one_level
+
     found, stack = set(), [tree]
     while stack:
         node = stack.pop()
@@ -553,6 +707,7 @@ def _trusted(tree) -> frozenset:
 def _describe(leaf) -> str:
     if type(leaf) is _Slot or (hasattr(leaf, "shape") and hasattr(leaf, "dtype") and not isinstance(leaf, type)):
         from equinox.tree import _short_dtype
+
         return f"{_short_dtype(leaf.dtype)}[{','.join(map(str, leaf.shape))}]"
     return f"{type(leaf).__name__} {leaf!r}"
 
@@ -560,12 +715,16 @@ def _describe(leaf) -> str:
 def _first_difference(got, want, path=()):
     "The first place where `got` (from the file) and `want` differ, as `(path, what)`, or None."
     from equinox.tree import _flatten_one_level_with_path, tree_flatten_one_level
+
     got_children, got_structure = tree_flatten_one_level(got)
     want_children, want_structure = tree_flatten_one_level(want)
     if _is_leaf(got, got_children) and _is_leaf(want, want_children):
         got_array, want_array = type(got) is _Slot, hasattr(want, "shape") and hasattr(want, "dtype")
-        same = (got.shape == tuple(want.shape) and got.dtype.name == np.dtype(want.dtype).name) if got_array and want_array \
+        same = (
+            (got.shape == tuple(want.shape) and got.dtype.name == np.dtype(want.dtype).name)
+            if got_array and want_array
             else got_array == want_array
+        )
         return None if same else (path, f"the file has {_describe(got)}, like has {_describe(want)}")
     if got_structure != want_structure:
         if type(got) is not type(want):
@@ -575,6 +734,7 @@ def _first_difference(got, want, path=()):
             for name, a, b in zip(names, getattr(got, _STATIC, ()), getattr(want, _STATIC, ())):
                 if a != b:
                     from equinox.tree import _leaf_repr
+
                     return path, f"static field {name!r} is {_leaf_repr(a)} in the file, {_leaf_repr(b)} in like"
         return path, f"the file has {got_structure}, like has {want_structure}"
     for (key, got_child), want_child in zip(_flatten_one_level_with_path(got)[0], want_children):
@@ -618,13 +778,17 @@ def load(
         try:
             skeleton = _decode(header.description["tree"], [], context)
         except RecursionError:
-            raise CheckpointError(f"load: {path} is not a valid equinox checkpoint: its tree is nested too deeply.") from None
+            raise CheckpointError(
+                f"load: {path} is not a valid equinox checkpoint: its tree is nested too deeply."
+            ) from None
         if like is not None:
             difference = _first_difference(skeleton, like)
             if difference is not None:
                 where, what = difference
-                raise CheckpointError(f"load: {path} does not match `like` at {jax.tree_util.keystr(where) or 'the root'}: "
-                                      f"{what}. Nothing was loaded.")
+                raise CheckpointError(
+                    f"load: {path} does not match `like` at {jax.tree_util.keystr(where) or 'the root'}: "
+                    f"{what}. Nothing was loaded."
+                )
         placed = None if shardings is None else _placements(shardings, context.table, path)
         arrays = _read_arrays(file, header, path, shardings=placed)
     return _fill(skeleton, arrays)
@@ -632,15 +796,22 @@ def load(
 # %% ../nbs/22_checkpoints.ipynb #6b4b507b
 def _name_of(jax_path) -> str:
     "The file's name for an array at a JAX key path, as `save` names it."
-    kinds = {jax.tree_util.GetAttrKey: lambda k: ("attr", k.name), jax.tree_util.SequenceKey: lambda k: ("index", k.idx),
-             jax.tree_util.DictKey: lambda k: ("key", k.key), jax.tree_util.FlattenedIndexKey: lambda k: ("index", k.key)}
+    kinds = {
+        jax.tree_util.GetAttrKey: lambda k: ("attr", k.name),
+        jax.tree_util.SequenceKey: lambda k: ("index", k.idx),
+        jax.tree_util.DictKey: lambda k: ("key", k.key),
+        jax.tree_util.FlattenedIndexKey: lambda k: ("index", k.key),
+    }
     return _array_name([kinds[type(key)](key) for key in jax_path])
 
 
 def _placements(shardings, table, path) -> dict:
     "A `Sharding` for each JAX array of the file, by name, from `load`'s `shardings` argument."
-    structs = {name: jax.ShapeDtypeStruct(tuple(row["shape"]), _DTYPES[row["dtype"]])
-               for name, row in table.items() if row["kind"] == "jax"}
+    structs = {
+        name: jax.ShapeDtypeStruct(tuple(row["shape"]), _DTYPES[row["dtype"]])
+        for name, row in table.items()
+        if row["kind"] == "jax"
+    }
     if isinstance(shardings, jax.sharding.Sharding):
         given = {name: shardings for name in structs}
     elif callable(shardings) and not isinstance(shardings, Module):
@@ -655,8 +826,10 @@ def _placements(shardings, table, path) -> dict:
     for name, sharding in given.items():
         what = f"load: shardings gives {sharding!r} for the array {name!r} ({_describe(structs[name])}) of {path}"
         if not isinstance(sharding, jax.sharding.Sharding):
-            raise TypeError(f"{what}, where a jax.sharding.Sharding was expected. Give a Sharding, a tree of "
-                            "Shardings or placed arrays whose names cover every array, or a function returning one.")
+            raise TypeError(
+                f"{what}, where a jax.sharding.Sharding was expected. Give a Sharding, a tree of "
+                "Shardings or placed arrays whose names cover every array, or a function returning one."
+            )
         try:
             sharding.shard_shape(structs[name].shape)
         except ValueError as error:
@@ -682,6 +855,7 @@ class LoadReport(NamedTuple):
     - `missing`: names in the model part that the file does not have: left as they were.
     - `unexpected`: names in the file that the model part does not have: ignored.
     """
+
     loaded: tuple  # names found in both, now holding the file's values
     missing: tuple  # names in the model part that the file does not have: left as they were
     unexpected: tuple  # names in the file that the model part does not have: ignored
@@ -690,7 +864,7 @@ class LoadReport(NamedTuple):
 def load_into(
     model,  # the model to load into; it is not changed: an updated copy is returned
     path,  # the file `save` wrote
-    where: Callable | None = None,  # picks the part of `model` the file holds, e.g. `lambda m: m.backbone`; default: all of it
+    where: Callable | None = None,  # the part of `model` the file holds, e.g. `lambda m: m.backbone`; default: all
     *,
     allow=(),  # as for `load`: the file's classes must resolve, from these modules or `model`'s own
     strict: bool = False,  # raise instead of returning a report with missing or unexpected arrays
@@ -717,11 +891,16 @@ def load_into(
             if tuple(row["shape"]) != leaf.shape or row["dtype"] != np.dtype(leaf.dtype).name:
                 raise CheckpointError(
                     f"load_into: the array {name!r} is {_describe(_Slot(name, row))} in {path} but "
-                    f"{_describe(leaf)} at {jax.tree_util.keystr(jax_path)} in the model. Nothing was loaded.")
-        report = LoadReport(loaded, tuple(n for n in targets if n not in table), tuple(n for n in table if n not in targets))
+                    f"{_describe(leaf)} at {jax.tree_util.keystr(jax_path)} in the model. Nothing was loaded."
+                )
+        report = LoadReport(
+            loaded, tuple(n for n in targets if n not in table), tuple(n for n in table if n not in targets)
+        )
         if strict and (report.missing or report.unexpected):
-            raise CheckpointError(f"load_into: {path} does not fit the model exactly (strict=True): missing "
-                                  f"{list(report.missing)}, unexpected {list(report.unexpected)}.")
+            raise CheckpointError(
+                f"load_into: {path} does not fit the model exactly (strict=True): missing "
+                f"{list(report.missing)}, unexpected {list(report.unexpected)}."
+            )
         arrays = _read_arrays(file, header, path, wanted=set(loaded))
 
     def take(jax_path, leaf):
@@ -729,13 +908,17 @@ def load_into(
         if name not in arrays:
             return leaf
         value = arrays[name]
-        return value if isinstance(leaf, jax.Array) == isinstance(value, jax.Array) else (
-            jnp.asarray(value) if isinstance(leaf, jax.Array) else np.asarray(value))
+        return (
+            value
+            if isinstance(leaf, jax.Array) == isinstance(value, jax.Array)
+            else (jnp.asarray(value) if isinstance(leaf, jax.Array) else np.asarray(value))
+        )
 
     new_part = jax.tree_util.tree_map_with_path(take, part)
     if where is None:
         return new_part, report
     from equinox.tree import tree_at
+
     return tree_at(where, model, new_part), report
 
 # %% ../nbs/22_checkpoints.ipynb #5ca0ff6d
@@ -747,6 +930,7 @@ class CheckpointInfo(NamedTuple):
     - `metadata`: the `metadata` given to `save`.
     - `arrays`: a dict from array name to `jax.ShapeDtypeStruct`.
     """
+
     metadata: Any  # the `metadata` given to `save`
     arrays: dict  # array name -> `jax.ShapeDtypeStruct`
 
@@ -758,6 +942,8 @@ def checkpoint_info(
     file, path = _open(path, "checkpoint_info")
     with file:
         header = _read_header(file, path)
-    arrays = {name: jax.ShapeDtypeStruct(tuple(row["shape"]), _DTYPES[row["dtype"]])
-              for name, row in header.description["arrays"].items()}
+    arrays = {
+        name: jax.ShapeDtypeStruct(tuple(row["shape"]), _DTYPES[row["dtype"]])
+        for name, row in header.description["arrays"].items()
+    }
     return CheckpointInfo(header.description.get("metadata"), dict(sorted(arrays.items())))

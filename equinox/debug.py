@@ -23,6 +23,7 @@ from .transforms import _Wrapper, _check_callable, _wrap
 # %% ../nbs/08_debug.ipynb #6e2e09fd
 class _TraceCounter:
     "How often one decorated function was traced, and how often it may be."
+
     __slots__ = ("max_traces", "count", "__weakref__")
 
     def __init__(self, max_traces):
@@ -41,7 +42,8 @@ class _CountingWrapper(_Wrapper):
                 f"assert_max_traces: {self.__name__} was traced {counter.count} times, but max_traces="
                 f"{counter.max_traces}. Each trace is a compilation. Look for what changes between calls: an input "
                 "shape or dtype, a static argument (a Python number, a non-array leaf of a Module), or the "
-                "transformation itself being created anew (e.g. filter_jit(f) inside a loop).")
+                "transformation itself being created anew (e.g. filter_jit(f) inside a loop)."
+            )
         return self.fun(*args, **kwargs)
 
 # %% ../nbs/08_debug.ipynb #777212d0
@@ -53,8 +55,10 @@ def assert_max_traces(
     """Raise a `RuntimeError` when `fn` is traced (run by Python under `jax.jit`/`filter_jit`) more than
     `max_traces` times. Put it inside the compiling transformation: `filter_jit(assert_max_traces(f, max_traces=1))`."""
     if max_traces is not None and (not isinstance(max_traces, int) or isinstance(max_traces, bool) or max_traces < 0):
-        raise TypeError(f"assert_max_traces: max_traces must be a non-negative int (or None, to only count), got "
-                        f"{max_traces!r} of type {type(max_traces).__name__}.")
+        raise TypeError(
+            f"assert_max_traces: max_traces must be a non-negative int (or None, to only count), got "
+            f"{max_traces!r} of type {type(max_traces).__name__}."
+        )
     if fn is None:
         return functools.partial(assert_max_traces, max_traces=max_traces)
     _check_callable(fn, "assert_max_traces")
@@ -84,9 +88,11 @@ def get_num_traces(
     "How many times `fn` (decorated with `assert_max_traces`) has been traced so far."
     counter = _counter_of(fn)
     if counter is None:
-        raise TypeError(f"get_num_traces: {fn!r} is not decorated with equinox.debug.assert_max_traces (directly or "
-                        "under other transformations), so its traces are not counted. Decorate it with "
-                        "assert_max_traces(max_traces=None) to only count.")
+        raise TypeError(
+            f"get_num_traces: {fn!r} is not decorated with equinox.debug.assert_max_traces (directly or "
+            "under other transformations), so its traces are not counted. Decorate it with "
+            "assert_max_traces(max_traces=None) to only count."
+        )
     return counter.count
 
 # %% ../nbs/08_debug.ipynb #e4ab5b69

@@ -11,9 +11,20 @@ from typing import Any, Callable
 import jax
 
 from .filters import _inexact_dtype, is_array, is_inexact_array
-from .transforms import (_check_callable, _choose_filter, _Config, _expand_prefix,
-                                _filter_tree_leaves, _intern, _mask_function, _merge, _normalise_argnums,
-                                _options_first, _wrap, _Wrapper)
+from equinox.transforms import (
+    _check_callable,
+    _choose_filter,
+    _Config,
+    _expand_prefix,
+    _filter_tree_leaves,
+    _intern,
+    _mask_function,
+    _merge,
+    _normalise_argnums,
+    _options_first,
+    _wrap,
+    _Wrapper,
+)
 
 # %% ../nbs/03_differentiation.ipynb #71e8bbb4
 _GRAD_OPTIONS = ("argnums", "has_aux", "holomorphic", "allow_int")
@@ -34,8 +45,10 @@ def _make_grad(name, fun, filter_fn, filter_tree, grad_kwargs, value):
     _choose_filter(filter_fn, filter_tree, name)
     unknown = sorted(set(grad_kwargs) - set(_GRAD_OPTIONS))
     if unknown:
-        raise TypeError(f"{name}: unsupported keyword argument(s) {', '.join(map(repr, unknown))}; the options "
-                        f"are {', '.join(_GRAD_OPTIONS)}.")
+        raise TypeError(
+            f"{name}: unsupported keyword argument(s) {', '.join(map(repr, unknown))}; the options "
+            f"are {', '.join(_GRAD_OPTIONS)}."
+        )
     argnums = grad_kwargs.pop("argnums", 0)
     single = isinstance(argnums, int) and not isinstance(argnums, bool)
     positions = _normalise_argnums(argnums, name, "argnums")
@@ -53,13 +66,26 @@ def _make_grad(name, fun, filter_fn, filter_tree, grad_kwargs, value):
     else:
         given = (filter_tree,) if single or len(positions) == 1 and type(filter_tree) is not tuple else filter_tree
         if type(given) is not tuple or len(given) != len(positions):
-            raise ValueError(f"{name}: filter_tree must be a tuple with one tree per argument in argnums "
-                             f"({len(positions)}), got {filter_tree!r}.")
+            raise ValueError(
+                f"{name}: filter_tree must be a tuple with one tree per argument in argnums "
+                f"({len(positions)}), got {filter_tree!r}."
+            )
         trees = tuple(_filter_tree_leaves(tree, name) + (tree,) for tree in given)
         mask_of, key = None, (name, "tree", tuple(t[:2] for t in trees))
     key += (positions, single, has_aux, tuple(sorted(grad_kwargs.items())))
-    config = _intern(_GradConfig, key, name=name, mask_of=mask_of, trees=trees, filter_tree=filter_tree,
-                     positions=positions, single=single, has_aux=has_aux, value=value, grad_kwargs=grad_kwargs)
+    config = _intern(
+        _GradConfig,
+        key,
+        name=name,
+        mask_of=mask_of,
+        trees=trees,
+        filter_tree=filter_tree,
+        positions=positions,
+        single=single,
+        has_aux=has_aux,
+        value=value,
+        grad_kwargs=grad_kwargs,
+    )
     return _wrap(_GradWrapper, fun, config)
 
 
@@ -67,15 +93,16 @@ def _check_distinct(positions, name, argnums, n=None):
     "Each argument is differentiated once: a repeated position would silently get a zero gradient."
     if len(set(positions)) != len(positions):
         called = f" (with {n} positional arguments, {tuple(positions)})" if n is not None else ""
-        raise ValueError(f"{name}: argnums {argnums!r} names the same argument more than once{called}. Name each "
-                         "argument once.")
+        raise ValueError(
+            f"{name}: argnums {argnums!r} names the same argument more than once{called}. Name each argument once."
+        )
 
 
 @_options_first
 def gradf(
     fun: Callable,  # a scalar-valued function (or one returning `(value, aux)` with `has_aux=True`)
     *,
-    filter_fn: Callable[[Any], bool] | None = None,  # called on every leaf of the differentiated arguments: True differentiates it
+    filter_fn: Callable[[Any], bool] | None = None,  # on each leaf of the differentiated arguments: True differentiates
     filter_tree: Any = None,  # instead of `filter_fn`: bools with the argument's structure (a tuple of trees for a tuple `argnums`)
     **grad_kwargs,  # for `jax.grad`: argnums (default 0, each argument at most once), has_aux, holomorphic, allow_int
 ) -> Callable:  # returns the gradient, or `(gradient, aux)` with `has_aux=True`
@@ -107,8 +134,10 @@ class _GradWrapper(_Wrapper):
         n = len(args)
         for i in config.positions:
             if not -n <= i < n:
-                raise ValueError(f"{config.name}: argnums refers to argument {i}, but the function was called "
-                                 f"with {n} positional argument(s).")
+                raise ValueError(
+                    f"{config.name}: argnums refers to argument {i}, but the function was called "
+                    f"with {n} positional argument(s)."
+                )
         positions = tuple(i % n for i in config.positions)
         _check_distinct(positions, config.name, config.positions, n)
         selected, splits = [], []
@@ -123,7 +152,8 @@ class _GradWrapper(_Wrapper):
                 if mask is None:
                     raise ValueError(
                         f"{config.name}: filter_tree is not a prefix of argument {i}:\n  filter_tree structure: "
-                        f"{expected}\n  argument structure:    {treedef}")
+                        f"{expected}\n  argument structure:    {treedef}"
+                    )
             _check_differentiable(config, i, args[i], leaves, mask)
             selected.append(jax.tree_util.tree_unflatten(treedef, [l if m else None for l, m in zip(leaves, mask)]))
             splits.append((treedef, mask, [l for l, m in zip(leaves, mask) if not m]))
@@ -133,12 +163,15 @@ class _GradWrapper(_Wrapper):
         def differentiated(selected, others, kwargs):
             call_args = list(others)
             for i, tree, (treedef, mask, rest) in zip(positions, selected, splits):
-                call_args[i] = jax.tree_util.tree_unflatten(treedef, _merge(mask, jax.tree_util.tree_leaves(tree), rest))
+                call_args[i] = jax.tree_util.tree_unflatten(
+                    treedef, _merge(mask, jax.tree_util.tree_leaves(tree), rest)
+                )
             return fun(*call_args, **kwargs)
 
         transform = jax.value_and_grad if config.value else jax.grad
         result = transform(differentiated, argnums=0, has_aux=config.has_aux, **config.grad_kwargs)(
-            selected, others, kwargs)
+            selected, others, kwargs
+        )
         if config.value:
             value, grads = result
             return value, (grads[0] if config.single else tuple(grads))
@@ -156,7 +189,8 @@ def _check_differentiable(config, i, arg, leaves, mask):
                 f"{config.name}: the filter selected args[{i}]{jax.tree_util.keystr(path)} (a {type(leaf).__name__}"
                 f"{' of dtype ' + str(leaf.dtype) if hasattr(leaf, 'dtype') else ''}) for differentiation, but only "
                 "floating-point or complex arrays and Python floats can be differentiated. Make the filter return "
-                "False for it (is_inexact_array does).")
+                "False for it (is_inexact_array does)."
+            )
 
 # %% ../nbs/03_differentiation.ipynb #b8f92f1b
 @_options_first
@@ -175,8 +209,10 @@ def filter_grad(
 
 def _first_argument_only(name, grad_kwargs):
     if "argnums" in grad_kwargs:
-        raise TypeError(f"{name}: differentiates the first argument only, so it takes no argnums. Put what to "
-                        "differentiate in the first argument (a tuple, say), or use gradf(..., argnums=...).")
+        raise TypeError(
+            f"{name}: differentiates the first argument only, so it takes no argnums. Put what to "
+            "differentiate in the first argument (a tuple, say), or use gradf(..., argnums=...)."
+        )
 
 
 @_options_first

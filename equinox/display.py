@@ -138,7 +138,7 @@ def _span(kind: str, text: str) -> str:
 
 def _short_repr(value) -> str:
     text = _leaf_repr(value)
-    return text if len(text) <= REPR_MAX_CHARS else text[:REPR_MAX_CHARS - 1] + "…"
+    return text if len(text) <= REPR_MAX_CHARS else text[: REPR_MAX_CHARS - 1] + "…"
 
 # %% ../nbs/23_display.ipynb #9546aaf2
 def _children(node) -> list | None:
@@ -147,8 +147,9 @@ def _children(node) -> list | None:
         return None
     if _is_module(node):
         fields = dataclasses.fields(node) if dataclasses.is_dataclass(node) else ()  # `Module()` itself has none
-        return [("." + f.name, getattr(node, f.name, _UNSET), f.metadata.get("static", False))
-                for f in fields if f.repr]
+        return [
+            ("." + f.name, getattr(node, f.name, _UNSET), f.metadata.get("static", False)) for f in fields if f.repr
+        ]
     kind = type(node)
     if kind is list or kind is tuple:
         return [(f"[{index}]", value, False) for index, value in enumerate(node)]
@@ -178,7 +179,7 @@ def _write_node(page: _Page, value, path: str, depth: int, static: bool = False)
     if not children:  # a leaf, a static value, or an empty node
         return _write_leaf(page, value, path, static)
     if id(value) in page.on_path:
-        page.pieces.append(f'<div>{_span("path", path)} {_span("static", "contains itself (a cycle)")}</div>')
+        page.pieces.append(f"<div>{_span('path', path)} {_span('static', 'contains itself (a cycle)')}</div>")
         return 0, 0, 0
     page.on_path.add(id(value))
     head = len(page.pieces)
@@ -190,9 +191,11 @@ def _write_node(page: _Page, value, path: str, depth: int, static: bool = False)
     page.pieces.append("</div></details>")
     page.on_path.discard(id(value))
     name = type(value).__name__ + ("" if _is_module(value) else f" of {len(children)}")
-    page.pieces[head] = (f'<details{" open" if depth < page.open_depth else ""}><summary>{_span("type", name)} '
-                         f'{_span("path", path)} {_span("size", _size_text(params, trainable, nbytes))}'
-                         '</summary><div class="eqx-body">')
+    page.pieces[head] = (
+        f"<details{' open' if depth < page.open_depth else ''}><summary>{_span('type', name)} "
+        f"{_span('path', path)} {_span('size', _size_text(params, trainable, nbytes))}"
+        '</summary><div class="eqx-body">'
+    )
     return params, trainable, nbytes
 
 # %% ../nbs/23_display.ipynb #d3e78f5b
@@ -200,13 +203,17 @@ def _write_leaf(page: _Page, value, path: str, static: bool) -> tuple[int, int, 
     facts = None if static else _array_facts(value)
     if facts is None:
         kind = _span("static", "static") + " " if static else ""
-        page.pieces.append(f'<div>{_span("path", path)} {kind}{_span("type", _type_name(value))} '
-                           f'<code>{html.escape(_short_repr(value), quote=False)}</code></div>')
+        page.pieces.append(
+            f"<div>{_span('path', path)} {kind}{_span('type', _type_name(value))} "
+            f"<code>{html.escape(_short_repr(value), quote=False)}</code></div>"
+        )
         return 0, 0, 0
     size, nbytes, inexact = facts
     trainable = size if inexact else 0
-    page.pieces.append(f'<div>{_span("path", path)} {_span("type", _array_text(value))} '
-                       f'{_span("size", _size_text(size, trainable, nbytes, of_leaf=True))}')
+    page.pieces.append(
+        f"<div>{_span('path', path)} {_span('type', _array_text(value))} "
+        f"{_span('size', _size_text(size, trainable, nbytes, of_leaf=True))}"
+    )
     if _is_abstract(value):
         page.pieces.append(" " + _span("stats", "abstract"))
     elif isinstance(value, jax.Array) and value.is_deleted():
@@ -226,8 +233,9 @@ def _write_stats(page: _Page):
 # %% ../nbs/23_display.ipynb #72d66e7a
 def _check_count(function: str, name: str, value, meaning: str):
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise TypeError(f"{function}: {name} must be a non-negative int ({meaning}), got {value!r} of type "
-                        f"{type(value).__name__}.")
+        raise TypeError(
+            f"{function}: {name} must be a non-negative int ({meaning}), got {value!r} of type {type(value).__name__}."
+        )
 
 
 def tree_html(
@@ -264,6 +272,7 @@ class TreeSummary:
       `jax.tree_util.keystr` writes it), `type` (str), `shape` (tuple, or None for a leaf that is not an array),
       `dtype` (str or None), `params` (int), `bytes` (int) and `selected` (bool).
     - `total_params`, `total_bytes`: over every leaf. `selected_params`, `selected_bytes`: over the selected ones."""
+
     rows: list
     total_params: int
     total_bytes: int
@@ -278,11 +287,14 @@ class TreeSummary:
             if column == "selected":
                 return "yes" if value else "no"
             return "-" if value is None else str(value)
+
         return [[cell(row, column) for column in _COLUMNS] for row in self.rows]
 
     def _totals(self) -> str:
-        return (f"total: {self.total_params:,} params, {_format_bytes(self.total_bytes)}; "
-                f"selected: {self.selected_params:,} params, {_format_bytes(self.selected_bytes)}")
+        return (
+            f"total: {self.total_params:,} params, {_format_bytes(self.total_bytes)}; "
+            f"selected: {self.selected_params:,} params, {_format_bytes(self.selected_bytes)}"
+        )
 
     def __repr__(self) -> str:
         table = [list(_COLUMNS)] + self._cells()
@@ -292,19 +304,24 @@ class TreeSummary:
         def line(cells):
             padded = (c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
             return "  ".join(padded).rstrip()
+
         rule = "  ".join("-" * w for w in widths)
         return "\n".join([line(table[0]), rule] + [line(cells) for cells in table[1:]] + [rule, self._totals()])
 
     def _repr_html_(self) -> str:
         align = [' style="text-align:right"' if c in ("params", "bytes") else "" for c in _COLUMNS]
         head = "".join(f"<th{a}>{c}</th>" for a, c in zip(align, _COLUMNS))
+
         def row(cells):
             tds = "".join(f"<td{a}>{html.escape(text, quote=False)}</td>" for a, text in zip(align, cells))
             return f"<tr>{tds}</tr>"
+
         body = "".join(map(row, self._cells()))
         totals = html.escape(self._totals(), quote=False)
-        return (f'<table class="eqx-summary"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
-                f'<tfoot><tr><td colspan="{len(_COLUMNS)}">{totals}</td></tr></tfoot></table>')
+        return (
+            f'<table class="eqx-summary"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+            f'<tfoot><tr><td colspan="{len(_COLUMNS)}">{totals}</td></tr></tfoot></table>'
+        )
 
 # %% ../nbs/23_display.ipynb #f9968240
 def _leaf_row(path, leaf, selected: bool) -> dict:
@@ -314,8 +331,15 @@ def _leaf_row(path, leaf, selected: bool) -> dict:
     else:  # a leaf that is not an array, or a sub-tree that `is_leaf` keeps whole
         inner = [facts for facts in map(_array_facts, jax.tree_util.tree_leaves(leaf)) if facts is not None]
         shape, dtype, params, nbytes = None, None, sum(f[0] for f in inner), sum(f[1] for f in inner)
-    return {"path": jax.tree_util.keystr(path), "type": _type_name(leaf), "shape": shape, "dtype": dtype,
-            "params": params, "bytes": nbytes, "selected": selected}
+    return {
+        "path": jax.tree_util.keystr(path),
+        "type": _type_name(leaf),
+        "shape": shape,
+        "dtype": dtype,
+        "params": params,
+        "bytes": nbytes,
+        "selected": selected,
+    }
 
 
 def tree_summary(
@@ -333,5 +357,10 @@ def tree_summary(
     leaves = jax.tree_util.tree_flatten_with_path(pytree, is_leaf=is_leaf)[0]
     rows = [_leaf_row(path, leaf, selected) for (path, leaf), selected in zip(leaves, jax.tree_util.tree_leaves(mask))]
     chosen = [row for row in rows if row["selected"]]
-    return TreeSummary(rows, sum(r["params"] for r in rows), sum(r["bytes"] for r in rows),
-                       sum(r["params"] for r in chosen), sum(r["bytes"] for r in chosen))
+    return TreeSummary(
+        rows,
+        sum(r["params"] for r in rows),
+        sum(r["bytes"] for r in rows),
+        sum(r["params"] for r in chosen),
+        sum(r["bytes"] for r in chosen),
+    )

@@ -21,6 +21,7 @@ class EnumerationItem(Module):
     - `enumeration`: the `Enumeration` subclass it belongs to (static).
 
     Members are made by declaring an Enumeration, not by calling this class."""
+
     index: jax.Array
     enumeration: type = field(static=True)
 
@@ -31,7 +32,8 @@ class EnumerationItem(Module):
             raise TypeError(
                 f"Cannot compare {self!r} with {other!r}: they are members of different Enumerations "
                 f"({self.enumeration.__name__} and {other.enumeration.__name__}), whose indices mean different "
-                "things. Compare members of one Enumeration.")
+                "things. Compare members of one Enumeration."
+            )
         return self.index == other.index
 
     def __ne__(self, other):
@@ -57,7 +59,8 @@ class EnumerationItem(Module):
             raise TypeError(
                 f"{self.enumeration.__name__} member .{what}: the member is traced or a batch of members, so it has "
                 "no single Python value. Compare it with `==` instead, e.g. "
-                f"`member == {self.enumeration.__name__}.{self.enumeration._names[0]}`.") from None
+                f"`member == {self.enumeration.__name__}.{self.enumeration._names[0]}`."
+            ) from None
 
     def __repr__(self):
         try:
@@ -81,10 +84,13 @@ class _EnumerationMeta(type):
             if not isinstance(value, str):
                 raise TypeError(
                     f"Enumeration {name}: member {attr} = {value!r} must be declared with a string describing it "
-                    f"(`{attr} = \"...\"`); indices are given by declaration order.")
+                    f'(`{attr} = "..."`); indices are given by declaration order.'
+                )
             if attr in _RESERVED or attr in names:
-                raise TypeError(f"Enumeration {name}: the member name {attr!r} is "
-                                + ("already a member of a base class." if attr in names else "reserved."))
+                raise TypeError(
+                    f"Enumeration {name}: the member name {attr!r} is "
+                    + ("already a member of a base class." if attr in names else "reserved.")
+                )
             names.append(attr)
             messages.append(value)
         cls = super().__new__(mcs, name, bases, namespace)
@@ -94,14 +100,17 @@ class _EnumerationMeta(type):
         return cls
 
     def __call__(cls, *args, **kwargs):
-        raise TypeError(f"{cls.__name__} is an Enumeration: it is not instantiated; use its members "
-                        f"({', '.join(cls.__name__ + '.' + n for n in cls._names) or 'none declared'}).")
+        raise TypeError(
+            f"{cls.__name__} is an Enumeration: it is not instantiated; use its members "
+            f"({', '.join(cls.__name__ + '.' + n for n in cls._names) or 'none declared'})."
+        )
 
     def __getattr__(cls, attr):
         if attr.startswith("_"):
             raise AttributeError(attr)
-        raise AttributeError(f"Enumeration {cls.__name__} has no member {attr!r}; its members are "
-                             f"{', '.join(cls._names) or 'none'}.")
+        raise AttributeError(
+            f"Enumeration {cls.__name__} has no member {attr!r}; its members are {', '.join(cls._names) or 'none'}."
+        )
 
     def __instancecheck__(cls, value):
         return isinstance(value, EnumerationItem) and issubclass(value.enumeration, cls)
@@ -128,14 +137,17 @@ class Enumeration(metaclass=_EnumerationMeta):
     `len(Color)`, `list(Color)`, `isinstance(member, Color)`."""
 
     @classmethod
-    def where(cls,
-              pred,  # boolean array (or Python bool): where to take `a`
-              a: EnumerationItem,  # member of this Enumeration chosen where `pred` is true
-              b: EnumerationItem,  # member chosen where `pred` is false
-              ) -> EnumerationItem:  # member(s) of this Enumeration, broadcast to the shape of `pred`
+    def where(
+        cls,
+        pred,  # boolean array (or Python bool): where to take `a`
+        a: EnumerationItem,  # member of this Enumeration chosen where `pred` is true
+        b: EnumerationItem,  # member chosen where `pred` is false
+    ) -> EnumerationItem:  # member(s) of this Enumeration, broadcast to the shape of `pred`
         "Elementwise choice between two members of this Enumeration, like `jnp.where`."
         for arg, value in (("a", a), ("b", b)):
             if not (isinstance(value, EnumerationItem) and value.enumeration is cls):
-                raise TypeError(f"{cls.__name__}.where: {arg} must be a member of {cls.__name__}, got {value!r} of "
-                                f"type {type(value).__name__}.")
+                raise TypeError(
+                    f"{cls.__name__}.where: {arg} must be a member of {cls.__name__}, got {value!r} of "
+                    f"type {type(value).__name__}."
+                )
         return EnumerationItem(jnp.where(pred, a.index, b.index), cls)

@@ -35,8 +35,7 @@ def _unvmap_max_rule(axis_size, in_batched, code):
 def _checked(on_fail, with_values, code, leaves):
     def fail(code, leaves):
         operands = (code, leaves) if with_values else (code,)
-        passed = jax.pure_callback(on_fail, jax.ShapeDtypeStruct((), jnp.bool_), *operands,
-                                   vmap_method="broadcast_all")
+        passed = jax.pure_callback(on_fail, jax.ShapeDtypeStruct((), jnp.bool_), *operands, vmap_method="broadcast_all")
         # `passed` is True when `on_fail` returns, but the compiler cannot know: each leaf now depends on it.
         return [jax.lax.select(jnp.broadcast_to(passed, leaf.shape), leaf, jnp.zeros_like(leaf)) for leaf in leaves]
 
@@ -60,8 +59,10 @@ def _on_failure(x, code, on_fail, with_values, name):
             on_fail(*((np.asarray(code), [np.asarray(a) for a in arrays]) if with_values else (np.asarray(code),)))
         return x
     if not positions:
-        raise TypeError(f"{name}: x holds no JAX array, but the check must be attached to one: it runs when the "
-                        f"returned arrays are used. Pass (and use) an array as x, e.g. the value being checked.")
+        raise TypeError(
+            f"{name}: x holds no JAX array, but the check must be attached to one: it runs when the "
+            f"returned arrays are used. Pass (and use) an array as x, e.g. the value being checked."
+        )
     for i, leaf in zip(positions, _checked(on_fail, with_values, code, arrays)):
         leaves[i] = leaf
     return jax.tree_util.tree_unflatten(treedef, leaves)
@@ -69,8 +70,11 @@ def _on_failure(x, code, on_fail, with_values, name):
 
 def _raise(msgs, code):
     code = int(code)
-    raise EquinoxRuntimeError(msgs[code] if 0 <= code < len(msgs) else
-                              f"branched_error_if: index {code} is out of range for {len(msgs)} message(s).")
+    raise EquinoxRuntimeError(
+        msgs[code]
+        if 0 <= code < len(msgs)
+        else f"branched_error_if: index {code} is out of range for {len(msgs)} message(s)."
+    )
 
 # %% ../nbs/07_errors.ipynb #e7cc444d
 def _check_message(msg, name, what):
@@ -81,8 +85,10 @@ def _check_message(msg, name, what):
 def _as_bool(pred, name):
     pred = jnp.asarray(pred) if not _jax_array_type[type(pred)] else pred
     if pred.dtype != jnp.bool_:
-        raise TypeError(f"{name}: pred must be a boolean array (or a bool), got dtype {pred.dtype}. Compare to make "
-                        "one, e.g. `x < 0` or `jnp.isnan(x)`.")
+        raise TypeError(
+            f"{name}: pred must be a boolean array (or a bool), got dtype {pred.dtype}. Compare to make "
+            "one, e.g. `x < 0` or `jnp.isnan(x)`."
+        )
     return pred
 
 # %% ../nbs/07_errors.ipynb #d0bd52e4
@@ -103,8 +109,10 @@ def branched_error_if(
     if not jnp.issubdtype(index.dtype, jnp.integer):
         raise TypeError(f"branched_error_if: index must be an integer (array), got dtype {index.dtype}.")
     if not isinstance(index, jax.core.Tracer) and not bool(jnp.all((0 <= index) & (index < len(msgs)))):
-        raise ValueError(f"branched_error_if: index must be in [0, {len(msgs)}) to pick one of the {len(msgs)} "
-                         f"message(s), got {np.asarray(index).tolist()}.")
+        raise ValueError(
+            f"branched_error_if: index must be in [0, {len(msgs)}) to pick one of the {len(msgs)} "
+            f"message(s), got {np.asarray(index).tolist()}."
+        )
     return _error_if(x, pred, index, tuple(msgs), "branched_error_if")
 
 # %% ../nbs/07_errors.ipynb #cb6f640a

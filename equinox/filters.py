@@ -31,7 +31,8 @@ _array_type = _Cached(lambda cls: issubclass(cls, _ARRAY_TYPES))
 _jax_array_type = _Cached(lambda cls: issubclass(cls, (jax.Array, jax.core.Tracer)))
 _jax_array_protocol_type = _Cached(lambda cls: hasattr(cls, "__jax_array__"))
 _array_like_type = _Cached(
-    lambda cls: issubclass(cls, _ARRAY_TYPES + (bool, int, float, complex)) or _jax_array_protocol_type[cls])
+    lambda cls: issubclass(cls, _ARRAY_TYPES + (bool, int, float, complex)) or _jax_array_protocol_type[cls]
+)
 # PRNG key dtypes are extended dtypes: issubdtype answers False for them rather than failing.
 _inexact_dtype = _Cached(lambda dtype: jnp.issubdtype(dtype, jnp.inexact))
 
@@ -45,7 +46,7 @@ def is_array(
 
 def is_inexact_array(
     x: Any,  # any value, typically one leaf of a PyTree
-) -> bool:  # True for a JAX array (a tracer too) of floating-point or complex dtype; False otherwise, NumPy arrays included
+) -> bool:  # True for a JAX array (or tracer) of floating or complex dtype; False otherwise (NumPy too)
     "Is `x` a floating-point or complex JAX array: the leaves `filter_grad` differentiates."
     return _jax_array_type[type(x)] and _inexact_dtype[x.dtype]
 
@@ -89,8 +90,10 @@ class if_array:
 
     def __init__(self, axis: int):
         if isinstance(axis, bool) or not isinstance(axis, int):
-            raise TypeError(f"if_array(axis): axis must be an int, the axis to map arrays over, got {axis!r} of "
-                            f"type {type(axis).__name__}. To leave leaves unmapped, use None in place of if_array.")
+            raise TypeError(
+                f"if_array(axis): axis must be an int, the axis to map arrays over, got {axis!r} of "
+                f"type {type(axis).__name__}. To leave leaves unmapped, use None in place of if_array."
+            )
         object.__setattr__(self, "axis", axis)
 
     def __call__(
@@ -120,13 +123,16 @@ def _spec_error(filter_spec, pytree) -> ValueError:
     return ValueError(
         "filter_spec must be a callable, or a PyTree of bools/callables whose structure is a prefix of the "
         f"tree's.\n  filter_spec structure: {jax.tree_util.tree_structure(filter_spec)}\n"
-        f"  tree structure:        {jax.tree_util.tree_structure(pytree)}")
+        f"  tree structure:        {jax.tree_util.tree_structure(pytree)}"
+    )
 
 
 def _check_is_leaf(is_leaf, name: str):
     if is_leaf is not None and not callable(is_leaf):
-        raise TypeError(f"{name}(): is_leaf must be None or a callable (sub-tree -> bool), got {is_leaf!r} of type "
-                        f"{type(is_leaf).__name__}. Pass a function such as `lambda x: isinstance(x, MyLayer)`.")
+        raise TypeError(
+            f"{name}(): is_leaf must be None or a callable (sub-tree -> bool), got {is_leaf!r} of type "
+            f"{type(is_leaf).__name__}. Pass a function such as `lambda x: isinstance(x, MyLayer)`."
+        )
 
 
 def _apply_spec(spec, subtree, keep, drop, is_leaf):
@@ -134,16 +140,20 @@ def _apply_spec(spec, subtree, keep, drop, is_leaf):
     if spec is True or spec is False:
         return jax.tree_util.tree_map(keep if spec else drop, subtree, is_leaf=is_leaf)
     if callable(spec):
+
         def choose(leaf):
             selected = spec(leaf)
             if selected is not True and selected is not False:
                 raise TypeError(
                     f"A filter function must return True or False, but {getattr(spec, '__name__', spec)!r} "
-                    f"returned {selected!r} of type {type(selected).__name__} for a leaf of type {type(leaf).__name__}.")
+                    f"returned {selected!r} of type {type(selected).__name__} for a leaf of type {type(leaf).__name__}."
+                )
             return keep(leaf) if selected else drop(leaf)
+
         return jax.tree_util.tree_map(choose, subtree, is_leaf=is_leaf)
     raise TypeError(
-        f"Each leaf of filter_spec must be True, False or a callable, got {spec!r} of type {type(spec).__name__}.")
+        f"Each leaf of filter_spec must be True, False or a callable, got {spec!r} of type {type(spec).__name__}."
+    )
 
 
 _LEAF = jax.tree_util.tree_structure(0)
@@ -170,7 +180,7 @@ def filter(
     filter_spec: Any,  # a filter function (leaf -> bool), a bool, or a PyTree prefix of `pytree` with bool/filter-function leaves
     inverse: bool = False,  # keep the leaves `filter_spec` does *not* select instead
     replace: Any = None,  # what every dropped leaf becomes; `None` leaves a hole that `combine` fills
-    is_leaf: Callable[[Any], bool] | None = None,  # sub-trees for which this is true count as one leaf, kept or replaced whole
+    is_leaf: Callable[[Any], bool] | None = None,  # sub-trees it is true for count as one leaf, kept or replaced whole
 ) -> Any:  # a tree of `pytree`'s structure, with `replace` in place of the dropped leaves
     "Keep the leaves of `pytree` that `filter_spec` selects; every other leaf becomes `replace`."
     _check_is_leaf(is_leaf, "filter")
@@ -184,7 +194,7 @@ def partition(
     pytree: Any,  # the tree to split
     filter_spec: Any,  # a filter function (leaf -> bool), a bool, or a PyTree prefix of `pytree` with bool/filter-function leaves
     replace: Any = None,  # what fills each half where the other half has the leaf; keep `None` to `combine` them again
-    is_leaf: Callable[[Any], bool] | None = None,  # sub-trees for which this is true count as one leaf, going whole to one half
+    is_leaf: Callable[[Any], bool] | None = None,  # sub-trees it is true for count as one leaf, going whole to one half
 ) -> tuple[Any, Any]:  # `(selected, rest)`: two trees of `pytree`'s structure
     "Split `pytree` into the leaves `filter_spec` selects and the rest; `combine(selected, rest)` gives `pytree` back."
     _check_is_leaf(is_leaf, "partition")
@@ -228,8 +238,13 @@ def combine(
     try:
         return jax.tree_util.tree_map(_first_not_none, *trees, is_leaf=hole_or_leaf)
     except ValueError:
-        structures = "\n".join(f"  tree {i}: {jax.tree_util.tree_structure(t, is_leaf=hole_or_leaf)}"
-                               for i, t in enumerate(pytrees) if t is not None)
-        raise ValueError("combine() needs trees of the same structure (with None for holes), got:\n" + structures
-                         + "\nIf the trees come from partition(..., is_leaf=f), pass the same is_leaf=f to combine."
-                         ) from None
+        structures = "\n".join(
+            f"  tree {i}: {jax.tree_util.tree_structure(t, is_leaf=hole_or_leaf)}"
+            for i, t in enumerate(pytrees)
+            if t is not None
+        )
+        raise ValueError(
+            "combine() needs trees of the same structure (with None for holes), got:\n"
+            + structures
+            + "\nIf the trees come from partition(..., is_leaf=f), pass the same is_leaf=f to combine."
+        ) from None

@@ -55,6 +55,7 @@ _ABSENT = object()
 
 class _StaticValues(tuple):
     "A Module's static field values, as JAX keeps them in the tree structure; its type marks a JAX rebuild."
+
     __slots__ = ()
 
 
@@ -62,6 +63,7 @@ def _jax_registries():
     """JAX's private registries: its C++ ones (jit's dispatch has its own), in which a dataclass node is flattened
     with no Python call, and the Python one, which `jax.export` and other Python-side code read."""
     from jax._src import tree_util
+
     registries = getattr(tree_util, "_all_registries", None)  # JAX 0.10 and later: it names them all
     if registries is None:  # before: three registries, no tracing one
         registries = (tree_util.default_registry, tree_util.none_leaf_registry, tree_util.dispatch_registry)
@@ -95,7 +97,10 @@ def _register_pytree(cls, data_fields, static_fields) -> str:
         warnings.warn(
             f"equinox: registering {cls.__name__} with JAX's internal PyTree registries failed ({error!r}), so it is "
             f"registered through jax.tree_util instead: correct, but flattening is slower. JAX {jax.__version__} is "
-            "not one equinox was tested with; `pip install -U equinox jax` may help.", RuntimeWarning, stacklevel=2)
+            "not one equinox was tested with; `pip install -U equinox jax` may help.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     keys = [jax.tree_util.GetAttrKey(name) for name in data_fields]
 
     def flatten_with_keys(node):
@@ -132,10 +137,17 @@ def _class_info(cls, custom_init):
     checks = tuple(c.__dict__["__check_init__"] for c in reversed(cls.__mro__) if "__check_init__" in c.__dict__)
     flag_init = custom_init or hasattr(cls, "__post_init__")
     return _ClassInfo(
-        field_names=tuple(f.name for f in fields), field_set=frozenset(f.name for f in fields),
-        data_names=tuple(f.name for f in fields if f.name not in static_names), custom_init=custom_init,
-        defaults=defaults, converters=converters, static_names=static_names, checks=checks,
-        flag_init=flag_init, post_init=bool(converters or static_names or checks))
+        field_names=tuple(f.name for f in fields),
+        field_set=frozenset(f.name for f in fields),
+        data_names=tuple(f.name for f in fields if f.name not in static_names),
+        custom_init=custom_init,
+        defaults=defaults,
+        converters=converters,
+        static_names=static_names,
+        checks=checks,
+        flag_init=flag_init,
+        post_init=bool(converters or static_names or checks),
+    )
 
 # %% ../nbs/00_module.ipynb #fa2c51a9
 def _has_custom_init(cls) -> bool:
@@ -157,7 +169,8 @@ def _check_post_init(cls, custom_init):
     raise TypeError(
         f"{cls.__name__} has a custom __init__ and a __post_init__{where}, but as in dataclasses only the "
         "generated __init__ calls __post_init__, so it would never run. Do that work at the end of "
-        "__init__, move validation into __check_init__ (which always runs), or drop the custom __init__.")
+        "__init__, move validation into __check_init__ (which always runs), or drop the custom __init__."
+    )
 
 # %% ../nbs/00_module.ipynb #b351d3e6
 T = TypeVar("T")
@@ -213,7 +226,8 @@ def _take_abstract_vars(name, namespace):
             raise TypeError(
                 f"{name}.{attr} is declared {kind}[...] and given a value in the same class body. An {kind} "
                 f"declares what subclasses must provide: drop the value, or declare `{attr}` as an ordinary "
-                f"{'field' if kind == 'AbstractVar' else 'ClassVar'}.")
+                f"{'field' if kind == 'AbstractVar' else 'ClassVar'}."
+            )
     if declared:
         namespace["__annotations__"] = {k: v for k, v in annotations.items() if k not in declared}
     return declared
@@ -240,7 +254,8 @@ def _settle_abstract(cls, declared):
         if kind == "AbstractClassVar" and annotation is not None and not _is_classvar(annotation):
             raise TypeError(
                 f"{cls.__name__}: {attr!r} is an AbstractClassVar, so it must be provided as a class attribute, but "
-                f"{provider.__name__} declares it as a field. Write `{attr}: ClassVar[...] = value` instead.")
+                f"{provider.__name__} declares it as a field. Write `{attr}: ClassVar[...] = value` instead."
+            )
     type.__setattr__(cls, "_eqx_abstract_vars", unresolved)
     if unresolved:
         type.__setattr__(cls, "__abstractmethods__", frozenset(cls.__abstractmethods__) | unresolved.keys())
@@ -262,8 +277,9 @@ def _raise_abstract(cls):
         wanted.append(f"the AbstractClassVar(s) {_quoted(class_variables)} (as a class attribute)")
     if methods:
         wanted.append(f"the abstract method(s) {_quoted(methods)}")
-    raise TypeError(f"Can't instantiate abstract class {cls.__name__}: a concrete subclass must provide "
-                    + "; ".join(wanted) + ".") from None
+    raise TypeError(
+        f"Can't instantiate abstract class {cls.__name__}: a concrete subclass must provide " + "; ".join(wanted) + "."
+    ) from None
 
 # %% ../nbs/00_module.ipynb #12511c76
 _METHOD_TYPES = (types.FunctionType, staticmethod, classmethod, property)
@@ -284,7 +300,8 @@ def _check_overrides(cls, namespace):
         if attr not in own and attr in inherited_fields and _is_method(value):
             raise TypeError(
                 f"{cls.__name__}.{attr} is a {type(value).__name__}, but {inherited_fields[attr].__name__} declares "
-                f"{attr!r} as a field: the field's value would hide it on every instance. Rename one of them.")
+                f"{attr!r} as a field: the field's value would hide it on every instance. Rename one of them."
+            )
     for attr, annotation in own.items():
         if _is_classvar(annotation):
             continue
@@ -294,7 +311,8 @@ def _check_overrides(cls, namespace):
                 kind = "property" if isinstance(value, property) else "method"
                 raise TypeError(
                     f"{cls.__name__} declares a field {attr!r}, but {base.__name__}.{attr} is a {kind}: the "
-                    f"{kind} would be taken for the field's default. Rename the field or the {kind}.")
+                    f"{kind} would be taken for the field's default. Rename the field or the {kind}."
+                )
             if attr in base.__dict__:
                 break  # the nearest definition decides
 
@@ -339,7 +357,8 @@ class _ModuleMeta(abc.ABCMeta):
                 raise TypeError(
                     f"{cls.__name__}() got the keyword argument {_STATIC!r}, which is reserved for JAX rebuilding "
                     "a node (it would skip __init__ and every check). Pass only the constructor's arguments; "
-                    "if they came from a Module's attributes, leave that key out.")
+                    "if they came from a Module's attributes, leave that key out."
+                )
             self = object.__new__(cls)  # JAX is rebuilding a node: just store the fields
             if static:
                 kwargs[_STATIC] = static  # static fields are read from here on first access
@@ -364,6 +383,7 @@ class _StaticField:
     """Class attribute standing for a static field. A rebuilt node stores its static values only as the tuple
     under `equinox:static`; the first read of a static field takes it from there and stores it on the instance,
     so that every later read is a plain attribute read (an instance attribute hides this descriptor)."""
+
     __slots__ = ("name", "index", "default")
 
     def __init__(self, name, index, default):
@@ -404,7 +424,8 @@ def _run_flagged_init(cls, info, args, kwargs):
         if missing:
             raise ValueError(
                 f"{cls.__name__}.__init__ returned without setting the field(s) {', '.join(map(repr, missing))}. "
-                f"Assign every field in __init__ (`self.{missing[0]} = ...`), or give it a default.")
+                f"Assign every field in __init__ (`self.{missing[0]} = ...`), or give it a default."
+            )
     return self
 
 
@@ -432,11 +453,13 @@ def _raise_unhashable_static(cls, name, value):
             f"{where} holds an array ({type(value).__name__}), but static values must be hashable and arrays are "
             "not: JAX compares static values to decide when to recompile, so an array there would be a constant "
             "that recompiles whenever it changes. Make the field non-static (`field()`) so the array is a leaf, "
-            "or store Python numbers (`tuple(x.tolist())`).") from None
+            "or store Python numbers (`tuple(x.tolist())`)."
+        ) from None
     raise TypeError(
         f"{where} must be hashable (it becomes part of the PyTree structure, which JAX hashes), but got an "
         f"unhashable {type(value).__name__}: {value!r}. Use a tuple instead of a list, or make the field "
-        "non-static.") from None
+        "non-static."
+    ) from None
 
 # %% ../nbs/00_module.ipynb #6556bced
 _SKELETON_KEYS = frozenset({"__module__", "__dict__"})  # all the namespace a cloudpickle skeleton gets
@@ -449,6 +472,7 @@ def _complete(cls, info):
 
 class _PendingInfo:
     "The `_eqx_info` of a class not yet registered with JAX: reading any of it registers the class first."
+
     __slots__ = ("cls", "info")
 
     def __init__(self, cls, info):
@@ -504,15 +528,18 @@ class Module(metaclass=_ModuleMeta):
                 return
             raise AttributeError(
                 f"Cannot set {cls.__name__}.{name}: {name!r} is not a declared field. Declare it in the class body "
-                f"(`{name}: <type>`, or `{name}: <type> = equinox.field(static=True)` for configuration).")
+                f"(`{name}: <type>`, or `{name}: <type> = equinox.field(static=True)` for configuration)."
+            )
         raise AttributeError(
             f"Cannot assign to field {name!r} of {cls.__name__}: Modules are immutable after __init__. Make a "
-            f"modified copy instead: `equinox.tree_at(lambda m: m.{name}, module, replace=new_value)`.")
+            f"modified copy instead: `equinox.tree_at(lambda m: m.{name}, module, replace=new_value)`."
+        )
 
     def __delattr__(self, name):
         raise AttributeError(
             f"Cannot delete field {name!r} of {type(self).__name__}: Modules are immutable. Make a modified copy "
-            f"with `equinox.tree_at(lambda m: m.{name}, module, replace=...)`.")
+            f"with `equinox.tree_at(lambda m: m.{name}, module, replace=...)`."
+        )
 
     def __eq__(self, other):
         if self is other:
@@ -520,6 +547,7 @@ class Module(metaclass=_ModuleMeta):
         if type(self) is not type(other):
             return NotImplemented
         from equinox.tree import tree_equal
+
         return tree_equal(self, other)
 
     def __hash__(self):
@@ -532,10 +560,12 @@ class Module(metaclass=_ModuleMeta):
 
     def __repr__(self):
         from equinox.tree import tree_pformat
+
         return tree_pformat(self, width=88)
 
     def _repr_html_(self):  # what Jupyter displays: a collapsible tree (see the display chapter)
         from equinox.display import tree_html  # imported on use: the display chapter builds on this one
+
         return tree_html(self)
 
     # Copying and pickling: see "Pickling and copying" below.
@@ -564,11 +594,13 @@ def _raise_unhashable_leaf(module):
                     f"Cannot hash {name}: its leaf {where} is an array, and a Module holding arrays is not "
                     "hashable (`==` compares array values, which a hash cannot follow cheaply). To jit it, pass it "
                     "as an argument (`jax.jit(lambda m, x: m(x))(module, x)`) or use `equinox.filter_jit(module)`; "
-                    "to key a cache on it, use `id(module)`; to make it static, keep only hashable leaves.") from None
+                    "to key a cache on it, use `id(module)`; to make it static, keep only hashable leaves."
+                ) from None
             raise TypeError(
                 f"Cannot hash {name}: its leaf {where} is an unhashable {type(leaf).__name__}. A Module's hash "
                 f"combines its leaves, so every leaf must be hashable: make {type(leaf).__name__} hashable, or do "
-                "not use this Module as a dictionary key or static argument.") from None
+                "not use this Module as a dictionary key or static argument."
+            ) from None
 
 
 def _raise_self_method(cls, name, method):
@@ -577,7 +609,8 @@ def _raise_self_method(cls, name, method):
         "Module would contain itself (a reference cycle in the PyTree, which JAX cannot flatten). Call the method "
         f"where it is needed (`self.{method.__name__}(...)`), or store the plain function in a static field "
         f"(`{name}: Callable = field(static=True)`, set to `{cls.__name__}.{method.__name__}`) and call it with "
-        "`self` as first argument.")
+        "`self` as first argument."
+    )
 
 
 type.__setattr__(Module, _STATIC, _StaticValues())  # the static entry of every Module without static fields
@@ -587,6 +620,7 @@ type.__setattr__(Module, "_eqx_registration", _register_pytree(Module, [], []))
 # %% ../nbs/00_module.ipynb #16d56492
 class _Method:
     "A plain function in a Module class body: through an instance it reads as a `_BoundMethod`."
+
     __slots__ = ("function", "static")
 
     def __init__(self, function):
@@ -606,13 +640,18 @@ class _Method:
 def _bind_as_pytrees(cls, namespace):
     annotations = namespace.get("__annotations__", {})
     for attr, value in namespace.items():
-        if (type(value) is types.FunctionType and attr not in annotations and cls.__dict__.get(attr) is value
-                and not (attr.startswith("__") and attr.endswith("__"))):
+        if (
+            type(value) is types.FunctionType
+            and attr not in annotations
+            and cls.__dict__.get(attr) is value
+            and not (attr.startswith("__") and attr.endswith("__"))
+        ):
             type.__setattr__(cls, attr, _Method(value))
 
 
 class _BoundMethod(Module):
     "A bound method as a PyTree: the instance is a child, the function static."
+
     function: Callable = field(static=True)
     instance: Any
 
@@ -665,7 +704,8 @@ _PLAIN_CALLABLES = (type, types.FunctionType, types.BuiltinFunctionType)  # ever
 def _shareable(value) -> bool:
     "Functions and classes, plain or wrapped, are one object everywhere: copies share them."
     return isinstance(value, _PLAIN_CALLABLES) or (
-        callable(value) and not isinstance(value, Module) and _import_path(value) is not None)
+        callable(value) and not isinstance(value, Module) and _import_path(value) is not None
+    )
 
 # %% ../nbs/00_module.ipynb #ae25c135
 def _copy(module):
@@ -682,6 +722,7 @@ def _deepcopy(module, memo):
 # %% ../nbs/00_module.ipynb #91ed1fdb
 class _ByName:
     "Pickles as the import of `module.qualname`."
+
     __slots__ = ("path",)
 
     def __init__(self, path):
@@ -708,6 +749,7 @@ def _by_reference(value):
 class _Probe(pickle.Pickler):
     """Pickles into nothing, passing over the functions, classes and modules that cannot be imported by name:
     `pickle` refuses those, `cloudpickle` copies them, and this check must not reject what either accepts."""
+
     def reducer_override(self, obj):
         if isinstance(obj, _PLAIN_CALLABLES + (types.ModuleType,)) and _import_path(obj) is None:
             return tuple, ()  # `tuple` itself imports by name, so it is not passed over in turn
@@ -723,7 +765,8 @@ def _check_picklable(cls, name, value):
         raise TypeError(
             f"Cannot pickle {cls.__name__}: its static field {name!r} holds a {type(value).__name__}, which cannot "
             f"be pickled ({error}). Static values are pickled with the Module: give the field a picklable value, "
-            "or make it non-static and set it again after loading.") from None
+            "or make it non-static and set it again after loading."
+        ) from None
 
 
 def _reduce(module):
@@ -737,11 +780,12 @@ def _reduce(module):
 
 
 def _unpickle(cls, data, static):
-    cls._eqx_info.data_names  # registers a class still pending (one created empty and found by name)
+    cls._eqx_info.data_names  # noqa: B018 (reading it registers a class still pending (one created empty and found by name)
     return cls(**data, **{_STATIC: _StaticValues(static)})
 
 # %% ../nbs/00_module.ipynb #e24e21c8
 def _pformat(obj, width: int = 88) -> str:
     "Format `obj` as a Module's repr does: `equinox.tree.tree_pformat`, the one formatter, at width 88."
     from equinox.tree import tree_pformat  # imported on use: the tree chapter builds on this one
+
     return tree_pformat(obj, width=width)

@@ -29,6 +29,7 @@ def _is_state(node) -> bool:
 
 def _cast(tree, dtype, wrap: Callable | None = None):
     "`tree` with its floating-point array leaves cast to `dtype`; state and complex, integer and other leaves as they are."
+
     def cast(node):
         if _is_state(node):
             return node
@@ -39,6 +40,7 @@ def _cast(tree, dtype, wrap: Callable | None = None):
         if is_array(node) and _floating_dtype[node.dtype] and node.dtype != dtype:
             return jnp.asarray(node).astype(dtype)
         return node
+
     is_leaf = _is_state if wrap is None else (lambda node: _is_state(node) or wrap(node) is not None)
     return jax.tree_util.tree_map(cast, tree, is_leaf=is_leaf)
 
@@ -55,8 +57,10 @@ def _floating(dtype, name: str, owner: str = "Policy") -> np.dtype:
         resolved = None
     if dtype is None or resolved is None or resolved.name not in _FLOATING:
         got = resolved.name if resolved is not None and dtype is not None else repr(dtype)
-        raise TypeError(f"{owner}: {name} must be a floating-point dtype (float16, bfloat16, float32 or float64, as "
-                        f"a dtype or its name), got {got}.")
+        raise TypeError(
+            f"{owner}: {name} must be a floating-point dtype (float16, bfloat16, float32 or float64, as "
+            f"a dtype or its name), got {got}."
+        )
     return resolved
 
 # %% ../nbs/25_mixed_precision.ipynb #c651cc98
@@ -74,6 +78,7 @@ class Policy(Module):
 
     **Fields:** `param_dtype`, `compute_dtype`, `output_dtype`, NumPy dtypes (static).
     """
+
     param_dtype: np.dtype = field(static=True)
     compute_dtype: np.dtype = field(static=True)
     output_dtype: np.dtype = field(static=True)
@@ -107,14 +112,18 @@ _KEYS = {"params": "param_dtype", "param": "param_dtype", "compute": "compute_dt
 
 def _parse(text: str) -> Policy:
     if not isinstance(text, str):
-        raise TypeError(f"Policy.parse: expected a string such as 'params=float32,compute=bfloat16,output=float32', "
-                        f"got {type(text).__name__}.")
+        raise TypeError(
+            f"Policy.parse: expected a string such as 'params=float32,compute=bfloat16,output=float32', "
+            f"got {type(text).__name__}."
+        )
     dtypes = {}
     for part in filter(None, (part.strip() for part in text.split(","))):
         name, equals, value = (piece.strip() for piece in part.partition("="))
         if not equals or name not in _KEYS:
-            raise ValueError(f"Policy.parse: each part must be params=, compute= or output= followed by a dtype, got "
-                             f"{part!r} in {text!r}. Example: 'params=float32,compute=bfloat16,output=float32'.")
+            raise ValueError(
+                f"Policy.parse: each part must be params=, compute= or output= followed by a dtype, got "
+                f"{part!r} in {text!r}. Example: 'params=float32,compute=bfloat16,output=float32'."
+            )
         if _KEYS[name] in dtypes:
             raise ValueError(f"Policy.parse: {name} is given twice in {text!r}.")
         dtypes[_KEYS[name]] = value
@@ -122,7 +131,9 @@ def _parse(text: str) -> Policy:
 
 
 Policy.parse = staticmethod(_parse)
-Policy.parse.__doc__ = "A `Policy` from a string of `name=dtype` pairs: `'params=float32,compute=bfloat16,output=float32'`."
+Policy.parse.__doc__ = (
+    "A `Policy` from a string of `name=dtype` pairs: `'params=float32,compute=bfloat16,output=float32'`."
+)
 
 # %% ../nbs/25_mixed_precision.ipynb #ad55b887
 def _check_keep(keep) -> tuple | Callable:
@@ -136,8 +147,10 @@ def _check_keep(keep) -> tuple | Callable:
             return keep
     elif callable(keep):
         return keep
-    raise TypeError(f"mixed_precision: keep must be a layer type, a tuple of layer types or a function of a Module "
-                    f"returning True for a layer to keep at full precision, got {keep!r}.")
+    raise TypeError(
+        f"mixed_precision: keep must be a layer type, a tuple of layer types or a function of a Module "
+        f"returning True for a layer to keep at full precision, got {keep!r}."
+    )
 
 
 def _is_kept(keep, node) -> bool:
@@ -148,6 +161,7 @@ def _is_kept(keep, node) -> bool:
 # %% ../nbs/25_mixed_precision.ipynb #c8b47beb
 class _Kept(StatefulLayer):
     "A layer kept at full precision: its inputs cast to `dtype`, its outputs back to `back`."
+
     layer: Any
     dtype: np.dtype = field(static=True)
     back: np.dtype = field(static=True)
@@ -178,6 +192,7 @@ def _keeper(keep, policy: Policy) -> Callable:
             return None
         kind = _KeptWithKey if _accepts_key(node) else _Kept
         return kind(layer=node, dtype=dtype, back=policy.compute_dtype)
+
     return wrap
 
 # %% ../nbs/25_mixed_precision.ipynb #8ddacdd2
@@ -194,21 +209,25 @@ class MixedPrecision(StatefulLayer):
 
     **Fields:** `model`, `policy`, and `keep` (static).
     """
+
     model: Any
     policy: Policy
     keep: Any = field(static=True)
 
     def __init__(self, model: Any, policy: Policy | str = Policy(), *, keep: Any = ()):
         if isinstance(model, MixedPrecision):
-            raise TypeError("mixed_precision: the model is already a MixedPrecision; wrap its `.model` with the new "
-                            "policy instead.")
+            raise TypeError(
+                "mixed_precision: the model is already a MixedPrecision; wrap its `.model` with the new policy instead."
+            )
         if not callable(model):
             raise TypeError(f"mixed_precision: model must be callable (a Module), got {type(model).__name__}.")
         if isinstance(policy, str):
             policy = Policy.parse(policy)
         if not isinstance(policy, Policy):
-            raise TypeError(f"mixed_precision: policy must be a Policy or a string such as "
-                            f"'params=float32,compute=bfloat16,output=float32', got {type(policy).__name__}.")
+            raise TypeError(
+                f"mixed_precision: policy must be a Policy or a string such as "
+                f"'params=float32,compute=bfloat16,output=float32', got {type(policy).__name__}."
+            )
         self.keep = _check_keep(keep)
         self.policy = policy
         self.model = policy.cast_to_param(model)
@@ -217,10 +236,11 @@ class MixedPrecision(StatefulLayer):
         "Whether the wrapped model keeps state."
         return _is_stateful(self.model)
 
-    def __call__(self,
-                 *args: Any,  # the model's arguments: their floating-point arrays are cast to `compute_dtype`, a `State` is not
-                 **kwargs: Any,  # the model's keyword arguments, cast as `args` are (a PRNG `key` is not floating-point)
-                 ) -> Any:  # the model's output, its floating-point arrays cast to `output_dtype` (a `State` as it is)
+    def __call__(
+        self,
+        *args: Any,  # the model's arguments: their floating-point arrays are cast to `compute_dtype`, a `State` is not
+        **kwargs: Any,  # the model's keyword arguments, cast as `args` are (a PRNG `key` is not floating-point)
+    ) -> Any:  # the model's output, its floating-point arrays cast to `output_dtype` (a `State` as it is)
         "Call the model with parameters and arguments in `compute_dtype`; return its outputs in `output_dtype`."
         policy = self.policy
         wrap = _keeper(self.keep, policy) if self.keep != () else None
@@ -228,30 +248,36 @@ class MixedPrecision(StatefulLayer):
         return policy.cast_to_output(model(*policy.cast_to_compute(args), **policy.cast_to_compute(kwargs)))
 
 
-def mixed_precision(model: Any,  # a callable PyTree, usually a Module
-                    policy: Policy | str = Policy(),  # a `Policy`, or a string such as `"params=float32,compute=bfloat16"`
-                    *,
-                    keep: Any = (),  # layers kept at full precision: a layer type, a tuple of types or a function of a Module
-                    ) -> MixedPrecision:  # the model, to be called as before, under `policy`
+def mixed_precision(
+    model: Any,  # a callable PyTree, usually a Module
+    policy: Policy | str = Policy(),  # a `Policy`, or a string such as `"params=float32,compute=bfloat16"`
+    *,
+    keep: Any = (),  # layers kept at full precision: a layer type, a tuple of types or a function of a Module
+) -> MixedPrecision:  # the model, to be called as before, under `policy`
     "Wrap `model` so that it is called under `policy`: parameters and inputs cast to `compute_dtype`, outputs to `output_dtype`."
     return MixedPrecision(model, policy, keep=keep)
 
 # %% ../nbs/25_mixed_precision.ipynb #c8ce9f10
 def _scale_leaves(tree, loss_scale, divide: bool):
     "`tree` with its floating-point leaves multiplied (or divided) by `loss_scale`, in at least float32."
+
     def scale(leaf):
         if not (is_array(leaf) and _floating_dtype[leaf.dtype]):
             return leaf
         wide = jnp.asarray(leaf).astype(jnp.promote_types(leaf.dtype, jnp.float32))
         return (wide / loss_scale if divide else wide * loss_scale).astype(leaf.dtype)
+
     return jax.tree_util.tree_map(scale, tree)
 
 
 def _positive(value, name: str, owner: str, above: float = 0.0) -> float:
     if is_array(value) and value.shape == () and _floating_dtype[value.dtype]:
         value = value.item()  # a scalar array, e.g. the `loss_scale` of another loss scale
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not above < value < np.inf:
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not above < value < np.inf
+    ):
         raise ValueError(f"{owner}: {name} must be a finite number above {above:g}, got {value!r}.")
     return float(value)
 
@@ -259,15 +285,17 @@ def _positive(value, name: str, owner: str, above: float = 0.0) -> float:
 class _LossScale(Module):
     loss_scale: jax.Array
 
-    def scale(self,
-              tree: Any,  # usually the loss
-              ) -> Any:  # `tree` with each floating-point leaf multiplied by the loss scale
+    def scale(
+        self,
+        tree: Any,  # usually the loss
+    ) -> Any:  # `tree` with each floating-point leaf multiplied by the loss scale
         "Multiply the floating-point leaves of `tree` by the loss scale."
         return _scale_leaves(tree, self.loss_scale, divide=False)
 
-    def unscale(self,
-                tree: Any,  # usually the gradients of the scaled loss; `None` leaves stay `None`
-                ) -> Any:  # `tree` with each floating-point leaf divided by the loss scale (in its own dtype)
+    def unscale(
+        self,
+        tree: Any,  # usually the gradients of the scaled loss; `None` leaves stay `None`
+    ) -> Any:  # `tree` with each floating-point leaf divided by the loss scale (in its own dtype)
         "Divide the floating-point leaves of `tree` by the loss scale, computing in at least float32."
         return _scale_leaves(tree, self.loss_scale, divide=True)
 
@@ -279,12 +307,14 @@ class StaticLossScale(_LossScale):
 
     **Fields:** `loss_scale`, a float32 scalar array.
     """
+
     def __init__(self, loss_scale: float):
         self.loss_scale = jnp.asarray(_positive(loss_scale, "loss_scale", "StaticLossScale"), jnp.float32)
 
-    def adjust(self,
-               grads_finite: Any,  # ignored: the scale is fixed
-               ) -> "StaticLossScale":  # the same loss scale
+    def adjust(
+        self,
+        grads_finite: Any,  # ignored: the scale is fixed
+    ) -> "StaticLossScale":  # the same loss scale
         "The loss scale for the next step: this one."
         return self
 
@@ -302,31 +332,37 @@ class DynamicLossScale(_LossScale):
     **Fields:** `loss_scale` (a float32 scalar array), `counter` (an int32 scalar array, the finite steps since
     the scale last changed), and `period`, `factor`, `min_loss_scale` (static).
     """
+
     counter: jax.Array
     period: int = field(static=True)
     factor: float = field(static=True)
     min_loss_scale: float = field(static=True)
 
-    def __init__(self, loss_scale: float = 2.0 ** 15, period: int = 2000, factor: float = 2.0,
-                 min_loss_scale: float = 1.0):
+    def __init__(
+        self, loss_scale: float = 2.0**15, period: int = 2000, factor: float = 2.0, min_loss_scale: float = 1.0
+    ):
         owner = "DynamicLossScale"
         self.loss_scale = jnp.asarray(_positive(loss_scale, "loss_scale", owner), jnp.float32)
         if isinstance(period, (bool, np.bool_)) or not isinstance(period, (int, np.integer)) or period < 1:
-            raise ValueError(f"{owner}: period must be a positive int (finite steps before the scale grows), "
-                             f"got {period!r}.")
+            raise ValueError(
+                f"{owner}: period must be a positive int (finite steps before the scale grows), got {period!r}."
+            )
         self.period = int(period)
         self.factor = _positive(factor, "factor", owner, above=1.0)
         self.min_loss_scale = _positive(min_loss_scale, "min_loss_scale", owner)
         self.counter = jnp.zeros((), jnp.int32)
 
-    def adjust(self,
-               grads_finite: jax.Array,  # a bool scalar, e.g. `all_finite(grads)`; may be traced
-               ) -> "DynamicLossScale":  # the loss scale for the next step
+    def adjust(
+        self,
+        grads_finite: jax.Array,  # a bool scalar, e.g. `all_finite(grads)`; may be traced
+    ) -> "DynamicLossScale":  # the loss scale for the next step
         "The loss scale for the next step: smaller after non-finite gradients, larger after `period` finite steps."
         finite = jnp.asarray(grads_finite)
         if finite.shape != () or finite.dtype != jnp.bool_:
-            raise TypeError(f"DynamicLossScale.adjust: grads_finite must be a bool scalar such as "
-                            f"`all_finite(grads)`, got {finite.dtype.name}{list(finite.shape)}.")
+            raise TypeError(
+                f"DynamicLossScale.adjust: grads_finite must be a bool scalar such as "
+                f"`all_finite(grads)`, got {finite.dtype.name}{list(finite.shape)}."
+            )
         grow = self.counter + 1 >= self.period
         grown = jnp.where(grow, self.loss_scale * self.factor, self.loss_scale)
         grown = jnp.where(jnp.isfinite(grown), grown, self.loss_scale)  # never scale up to inf
@@ -336,18 +372,23 @@ class DynamicLossScale(_LossScale):
         return tree_at(lambda s: (s.loss_scale, s.counter), self, (loss_scale, counter))
 
 # %% ../nbs/25_mixed_precision.ipynb #329e1bc3
-def all_finite(tree: Any,  # any PyTree, e.g. gradients; `None` leaves and non-floating leaves count as finite
-               ) -> jax.Array:  # a bool scalar array: True when no floating-point leaf holds an inf or a NaN
+def all_finite(
+    tree: Any,  # any PyTree, e.g. gradients; `None` leaves and non-floating leaves count as finite
+) -> jax.Array:  # a bool scalar array: True when no floating-point leaf holds an inf or a NaN
     "Whether every element of every floating-point array in `tree` is finite."
-    checks = [jnp.all(jnp.isfinite(leaf)) for leaf in jax.tree_util.tree_leaves(tree)
-              if is_array(leaf) and _floating_dtype[leaf.dtype]]
+    checks = [
+        jnp.all(jnp.isfinite(leaf))
+        for leaf in jax.tree_util.tree_leaves(tree)
+        if is_array(leaf) and _floating_dtype[leaf.dtype]
+    ]
     return functools.reduce(jnp.logical_and, checks, jnp.asarray(True))
 
 
-def select_tree(pred: Any,  # a bool scalar, possibly traced
-                on_true: Any,  # a PyTree
-                on_false: Any,  # a PyTree with the structure of `on_true`
-                ) -> Any:  # `on_true` where `pred` is True, else `on_false`, array leaf by array leaf
+def select_tree(
+    pred: Any,  # a bool scalar, possibly traced
+    on_true: Any,  # a PyTree
+    on_false: Any,  # a PyTree with the structure of `on_true`
+) -> Any:  # `on_true` where `pred` is True, else `on_false`, array leaf by array leaf
     "Choose between two PyTrees of the same structure with a (traced) bool: `jnp.where` on each array leaf."
     pred = jnp.asarray(pred)
     if pred.shape != () or pred.dtype != jnp.bool_:
@@ -355,8 +396,9 @@ def select_tree(pred: Any,  # a bool scalar, possibly traced
     true_leaves, structure = jax.tree_util.tree_flatten(on_true)
     false_leaves, other = jax.tree_util.tree_flatten(on_false)
     if structure != other:
-        raise ValueError(f"select_tree: on_true and on_false must have the same structure, got {structure} and "
-                         f"{other}.")
+        raise ValueError(
+            f"select_tree: on_true and on_false must have the same structure, got {structure} and {other}."
+        )
     chosen = []
     for i, (a, b) in enumerate(zip(true_leaves, false_leaves)):
         if is_array(a) or is_array(b):
@@ -364,6 +406,8 @@ def select_tree(pred: Any,  # a bool scalar, possibly traced
         elif a is b or a == b:
             chosen.append(a)
         else:
-            raise ValueError(f"select_tree: leaf {i} is not an array and differs between on_true ({a!r}) and "
-                             f"on_false ({b!r}); only array leaves can be chosen by a traced bool.")
+            raise ValueError(
+                f"select_tree: leaf {i} is not an array and differs between on_true ({a!r}) and "
+                f"on_false ({b!r}); only array leaves can be chosen by a traced bool."
+            )
     return jax.tree_util.tree_unflatten(structure, chosen)

@@ -8,11 +8,9 @@ __all__ = ['default_serialise_filter_spec', 'default_deserialise_filter_spec', '
 # %% ../nbs/21_serialisation.ipynb #5e412f9a
 import contextlib
 import io
-import math
 import os
 import stat
 import tempfile
-import types
 from typing import Any, BinaryIO, Callable, NamedTuple
 
 import jax
@@ -50,15 +48,20 @@ def _save(f, x):
 # %% ../nbs/21_serialisation.ipynb #c10e52a9
 class _RecordError(ValueError):
     "A record that cannot load into its leaf: what went wrong, and what the user may do about it."
+
     def __init__(self, detail: str, hint: str):
         super().__init__(f"{detail}. {hint}")
         self.detail, self.hint = detail, hint
 
 
-_FEWER = ("The file holds fewer leaves than `like`: it was written from a tree of another structure (fewer "
-          "layers, or fewer array leaves), or it is truncated")
-_OTHER = ("The file was not written by tree_serialise_leaves, or it is out of step with `like` (written from a "
-          "tree of another structure, or with another filter_spec)")
+_FEWER = (
+    "The file holds fewer leaves than `like`: it was written from a tree of another structure (fewer "
+    "layers, or fewer array leaves), or it is truncated"
+)
+_OTHER = (
+    "The file was not written by tree_serialise_leaves, or it is out of step with `like` (written from a "
+    "tree of another structure, or with another filter_spec)"
+)
 
 
 class _Header(NamedTuple):
@@ -80,15 +83,20 @@ def _read_header(f) -> _Header:
         raise _RecordError(f"the next bytes are not a NumPy .npy record (they start {bytes(start[:16])!r})", _OTHER)
     reader = _HEADER_READERS.get((start[6], start[7]))
     if reader is None:
-        raise _RecordError(f"the record is in .npy format version {start[6]}.{start[7]}, which np.save writes only for "
-                           "dtypes with non-ASCII field names; only versions 1.0 and 2.0 are read", _OTHER)
+        raise _RecordError(
+            f"the record is in .npy format version {start[6]}.{start[7]}, which np.save writes only for "
+            "dtypes with non-ASCII field names; only versions 1.0 and 2.0 are read",
+            _OTHER,
+        )
     try:
         header = _Header(*reader(f))
     except ValueError as error:
         raise _RecordError(f"the record's header cannot be read ({error})", _OTHER) from None
     if header.dtype.hasobject:
-        raise _RecordError("the record holds Python objects, which only pickle can load",
-                           "Loading never unpickles (it could run code): save such leaves in another way")
+        raise _RecordError(
+            "the record holds Python objects, which only pickle can load",
+            "Loading never unpickles (it could run code): save such leaves in another way",
+        )
     return header
 
 # %% ../nbs/21_serialisation.ipynb #9c99d9ef
@@ -105,11 +113,13 @@ def _read_data(f, header: _Header) -> np.ndarray:
             else:  # a minimal file object with `read` only
                 chunk = f.read(len(buffer) - filled)
                 count = len(chunk)
-                buffer[filled:filled + count] = chunk
+                buffer[filled : filled + count] = chunk
             if not count:
-                raise _RecordError(f"the file ends inside the record: its header declares {len(buffer)} bytes of "
-                                   f"data, and only {filled} follow", "The file is truncated (an interrupted write "
-                                   "or copy?)")
+                raise _RecordError(
+                    f"the file ends inside the record: its header declares {len(buffer)} bytes of "
+                    f"data, and only {filled} follow",
+                    "The file is truncated (an interrupted write or copy?)",
+                )
             filled += count
     return array.T if header.fortran_order else array
 
@@ -131,9 +141,11 @@ def _load(f, shape, dtype) -> np.ndarray:
     dtype = np.dtype(dtype)
     header = _read_header(f)
     if not _fits(header, shape, dtype):
-        raise _RecordError(f"`like` has {_describe(shape, dtype)}, the file has {_describe(header.shape, header.dtype)}",
-                           "The file was written from a tree whose arrays have other shapes or dtypes: build `like` "
-                           "with the hyperparameters and dtype of the saved tree")
+        raise _RecordError(
+            f"`like` has {_describe(shape, dtype)}, the file has {_describe(header.shape, header.dtype)}",
+            "The file was written from a tree whose arrays have other shapes or dtypes: build `like` "
+            "with the hyperparameters and dtype of the saved tree",
+        )
     array = _read_data(f, header)
     return array if array.dtype == dtype else array.view(dtype)
 
@@ -163,9 +175,11 @@ def _load_python_scalar(f, x):
     header = _read_header(f)
     kind = next(kinds for t, kinds in _KINDS.items() if isinstance(x, t))
     if header.shape != () or header.dtype.kind not in kind:
-        raise _RecordError(f"`like` has a Python {type(x).__name__}, the file has "
-                           f"{_describe(header.shape, header.dtype)}", "The file was written from a tree whose "
-                           "scalar leaves have other types or are arrays: build `like` like the saved tree")
+        raise _RecordError(
+            f"`like` has a Python {type(x).__name__}, the file has {_describe(header.shape, header.dtype)}",
+            "The file was written from a tree whose "
+            "scalar leaves have other types or are arrays: build `like` like the saved tree",
+        )
     return type(x)(_read_data(f, header).item())
 
 
@@ -219,8 +233,10 @@ def _atomic_file(path, who: str):
     path = os.path.abspath(os.fsdecode(path))
     directory, name = os.path.split(path)
     if not os.path.isdir(directory):
-        raise FileNotFoundError(f"{who}: cannot write {path}: the directory {directory} does not exist. Create it "
-                                "first (os.makedirs(directory, exist_ok=True)).")
+        raise FileNotFoundError(
+            f"{who}: cannot write {path}: the directory {directory} does not exist. Create it "
+            "first (os.makedirs(directory, exist_ok=True))."
+        )
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as f:
@@ -259,16 +275,22 @@ def _opened(path_or_file, writing: bool, who: str):
         return _atomic_file(path_or_file, who) if writing else open(path_or_file, "rb")
     direction, mode = ("writing", "'wb'") if writing else ("reading", "'rb'")
     if isinstance(path_or_file, (bytes, bytearray, memoryview)):
-        raise TypeError(f"{who}: path_or_file must be a path (str or os.PathLike) or a binary file object, got "
-                        f"{type(path_or_file).__name__}. For a file in memory pass io.BytesIO(data); a path given as "
-                        "bytes must be decoded first (os.fsdecode(path)).")
+        raise TypeError(
+            f"{who}: path_or_file must be a path (str or os.PathLike) or a binary file object, got "
+            f"{type(path_or_file).__name__}. For a file in memory pass io.BytesIO(data); a path given as "
+            "bytes must be decoded first (os.fsdecode(path))."
+        )
     if not hasattr(path_or_file, "write" if writing else "read"):
-        raise TypeError(f"{who}: path_or_file must be a path (str or os.PathLike) or a binary file object open for "
-                        f"{direction}, got {path_or_file!r:.80} of type {type(path_or_file).__name__}.")
+        raise TypeError(
+            f"{who}: path_or_file must be a path (str or os.PathLike) or a binary file object open for "
+            f"{direction}, got {path_or_file!r:.80} of type {type(path_or_file).__name__}."
+        )
     file_mode = getattr(path_or_file, "mode", None)
     if isinstance(path_or_file, io.TextIOBase) or (isinstance(file_mode, str) and "b" not in file_mode):
-        raise TypeError(f"{who}: the file object is open in text mode{f' ({file_mode!r})' if file_mode else ''}, but "
-                        f"leaves are written as binary .npy records: open it in binary mode, {mode}.")
+        raise TypeError(
+            f"{who}: the file object is open in text mode{f' ({file_mode!r})' if file_mode else ''}, but "
+            f"leaves are written as binary .npy records: open it in binary mode, {mode}."
+        )
     able = getattr(path_or_file, "writable" if writing else "readable", None)
     if able is not None and not able():
         raise ValueError(f"{who}: the file object is not open for {direction}: open it with {mode}.")
@@ -285,14 +307,18 @@ def _spec_leaves(filter_spec, pytree, is_leaf, who: str):
     specs, spec_def = jax.tree_util.tree_flatten(filter_spec)
     for spec in specs:
         if not callable(spec):
-            raise TypeError(f"{who}: filter_spec must be a function (f, leaf), or a PyTree prefix of the tree whose "
-                            f"leaves are such functions; it has a leaf {spec!r} of type {type(spec).__name__}.")
+            raise TypeError(
+                f"{who}: filter_spec must be a function (f, leaf), or a PyTree prefix of the tree whose "
+                f"leaves are such functions; it has a leaf {spec!r} of type {type(spec).__name__}."
+            )
     try:
         subtrees = spec_def.flatten_up_to(pytree)
     except ValueError:
-        raise ValueError(f"{who}: filter_spec must be a PyTree prefix of the tree (each of its functions applies "
-                         f"to one sub-tree).\n  filter_spec structure: {spec_def}\n  tree structure:        "
-                         f"{jax.tree_util.tree_structure(pytree, is_leaf=is_leaf)}") from None
+        raise ValueError(
+            f"{who}: filter_spec must be a PyTree prefix of the tree (each of its functions applies "
+            f"to one sub-tree).\n  filter_spec structure: {spec_def}\n  tree structure:        "
+            f"{jax.tree_util.tree_structure(pytree, is_leaf=is_leaf)}"
+        ) from None
     leaves, leaf_specs, parts = [], [], []
     for spec, subtree in zip(specs, subtrees):
         sub_leaves, sub_def = jax.tree_util.tree_flatten(subtree, is_leaf=is_leaf)
@@ -302,7 +328,10 @@ def _spec_leaves(filter_spec, pytree, is_leaf, who: str):
 
     def rebuild(new_leaves):
         new_leaves = iter(new_leaves)
-        return spec_def.unflatten([part.unflatten([next(new_leaves) for _ in range(part.num_leaves)]) for part in parts])
+        return spec_def.unflatten(
+            [part.unflatten([next(new_leaves) for _ in range(part.num_leaves)]) for part in parts]
+        )
+
     return leaves, leaf_specs, rebuild
 
 
@@ -311,30 +340,37 @@ def _leaf_place(filter_spec, pytree, is_leaf, index: int) -> str:
     if _is_function_spec(filter_spec):
         return _place(jax.tree_util.tree_flatten_with_path(pytree, is_leaf=is_leaf)[0][index][0])
     spec_paths, spec_def = jax.tree_util.tree_flatten_with_path(filter_spec)
-    paths = [spec_path + path for (spec_path, _), subtree in zip(spec_paths, spec_def.flatten_up_to(pytree))
-             for path, _ in jax.tree_util.tree_flatten_with_path(subtree, is_leaf=is_leaf)[0]]
+    paths = [
+        spec_path + path
+        for (spec_path, _), subtree in zip(spec_paths, spec_def.flatten_up_to(pytree))
+        for path, _ in jax.tree_util.tree_flatten_with_path(subtree, is_leaf=is_leaf)[0]
+    ]
     return _place(paths[index])
 
 # %% ../nbs/21_serialisation.ipynb #fc1ae04e
 def _error_at(who, filter_spec, pytree, is_leaf, index, count, text, kind=ValueError):
     place = _leaf_place(filter_spec, pytree, is_leaf, index)
-    return kind(f"{who}: {'cannot load' if who == 'tree_deserialise_leaves' else 'cannot write'} the leaf at "
-                f"{place} (leaf {index + 1} of {count}): {text}")
+    return kind(
+        f"{who}: {'cannot load' if who == 'tree_deserialise_leaves' else 'cannot write'} the leaf at "
+        f"{place} (leaf {index + 1} of {count}): {text}"
+    )
 
 
 def _check_loaded(like, loaded):
     "A custom spec's result for an array leaf must have the leaf's shape and dtype too."
     if isinstance(like, (jax.Array, jax.ShapeDtypeStruct, np.ndarray)) and hasattr(loaded, "dtype"):
         if tuple(np.shape(loaded)) != tuple(like.shape) or loaded.dtype != like.dtype:
-            raise _RecordError(f"`like` has {_describe(like.shape, like.dtype)}, the filter_spec returned "
-                               f"{_describe(np.shape(loaded), loaded.dtype)}", "A loaded leaf must have the shape and "
-                               "dtype of its `like` leaf")
+            raise _RecordError(
+                f"`like` has {_describe(like.shape, like.dtype)}, the filter_spec returned "
+                f"{_describe(np.shape(loaded), loaded.dtype)}",
+                "A loaded leaf must have the shape and dtype of its `like` leaf",
+            )
 
 # %% ../nbs/21_serialisation.ipynb #8535e318
 def tree_serialise_leaves(
     path_or_file: str | os.PathLike | BinaryIO,  # a path (written atomically) or a binary file object open for writing
     pytree: Any,  # the tree to save, typically a model
-    filter_spec: Callable | Any = default_serialise_filter_spec,  # a function `spec(f, leaf)` writing one leaf to `f`, or a PyTree prefix of `pytree` of such functions
+    filter_spec: Callable | Any = default_serialise_filter_spec,  # a `spec(f, leaf)`, or a prefix tree of them
     is_leaf: Callable[[Any], bool] | None = None,  # sub-trees for which this is true are handed to `filter_spec` whole
 ) -> None:  # nothing: the leaves are written to `path_or_file`
     """Write the leaves of `pytree` to `path_or_file`, in flattening order, each through `filter_spec`. By default
@@ -347,14 +383,22 @@ def tree_serialise_leaves(
             try:
                 spec(f, leaf)
             except (ValueError, TypeError) as error:
-                raise _error_at(who, filter_spec, pytree, is_leaf, index, len(leaves), str(error),
-                                TypeError if isinstance(error, TypeError) else ValueError) from error
+                raise _error_at(
+                    who,
+                    filter_spec,
+                    pytree,
+                    is_leaf,
+                    index,
+                    len(leaves),
+                    str(error),
+                    TypeError if isinstance(error, TypeError) else ValueError,
+                ) from error
 
 # %% ../nbs/21_serialisation.ipynb #75ad8418
 def tree_deserialise_leaves(
     path_or_file: str | os.PathLike | BinaryIO,  # a path, or a binary file object open for reading
     like: Any,  # a tree of the saved tree's structure; array leaves may be `jax.ShapeDtypeStruct`s
-    filter_spec: Callable | Any = default_deserialise_filter_spec,  # a function `spec(f, leaf)` reading one leaf from `f`, or a PyTree prefix of `like` of such functions
+    filter_spec: Callable | Any = default_deserialise_filter_spec,  # a `spec(f, leaf)`, or a prefix tree of them
     is_leaf: Callable[[Any], bool] | None = None,  # sub-trees for which this is true are handed to `filter_spec` whole
 ) -> Any:  # a new tree of `like`'s structure holding the loaded leaves
     """Load leaves written by `tree_serialise_leaves` into a new tree of `like`'s structure. Each leaf of `like` is
@@ -369,17 +413,35 @@ def tree_deserialise_leaves(
                 new = spec(f, leaf)
                 _check_loaded(leaf, new)
             except _RecordError as error:
-                raise _error_at(who, filter_spec, like, is_leaf, index, len(leaves),
-                                f"{error.detail}. {error.hint}.") from None
+                raise _error_at(
+                    who, filter_spec, like, is_leaf, index, len(leaves), f"{error.detail}. {error.hint}."
+                ) from None
             except EOFError:  # a custom spec calling np.load at the end of the file
-                raise _error_at(who, filter_spec, like, is_leaf, index, len(leaves),
-                                f"the file has no record left for it. {_FEWER}.") from None
+                raise _error_at(
+                    who,
+                    filter_spec,
+                    like,
+                    is_leaf,
+                    index,
+                    len(leaves),
+                    f"the file has no record left for it. {_FEWER}.",
+                ) from None
             except (ValueError, TypeError) as error:
-                raise _error_at(who, filter_spec, like, is_leaf, index, len(leaves), str(error),
-                                TypeError if isinstance(error, TypeError) else ValueError) from error
+                raise _error_at(
+                    who,
+                    filter_spec,
+                    like,
+                    is_leaf,
+                    index,
+                    len(leaves),
+                    str(error),
+                    TypeError if isinstance(error, TypeError) else ValueError,
+                ) from error
             loaded.append(new)
         if _is_path(path_or_file) and f.read(1):
-            raise ValueError(f"{who}: {os.fsdecode(path_or_file)} has more data after the last of `like`'s "
-                             f"{len(leaves)} leaves: it was written from a tree with more leaves than `like` (another "
-                             "structure, more layers), or with another filter_spec.")
+            raise ValueError(
+                f"{who}: {os.fsdecode(path_or_file)} has more data after the last of `like`'s "
+                f"{len(leaves)} leaves: it was written from a tree with more leaves than `like` (another "
+                "structure, more layers), or with another filter_spec."
+            )
     return rebuild(loaded)

@@ -8,7 +8,7 @@ __all__ = ['model_shardings', 'shard_model', 'data_parallel', 'fully_sharded', '
 # %% ../nbs/24_sharding.ipynb #8b2f8b22
 import math
 import re
-from typing import Any, Callable
+from typing import Any
 
 import jax
 import numpy as np
@@ -29,8 +29,10 @@ def _mesh_text(mesh) -> str:
 
 def _check_mesh(mesh, caller):
     if not isinstance(mesh, Mesh):
-        raise TypeError(f"{caller}: mesh must be a jax.sharding.Mesh, got {mesh!r} of type {type(mesh).__name__}. "
-                        "Build one with jax.sharding.Mesh(np.array(jax.devices()).reshape(n, 1), ('data', 'model')).")
+        raise TypeError(
+            f"{caller}: mesh must be a jax.sharding.Mesh, got {mesh!r} of type {type(mesh).__name__}. "
+            "Build one with jax.sharding.Mesh(np.array(jax.devices()).reshape(n, 1), ('data', 'model'))."
+        )
 
 
 def _axis_names(entry) -> tuple:
@@ -41,20 +43,26 @@ def _axis_names(entry) -> tuple:
 def _check_axes(mesh, names, where):
     for name in names:
         if name not in mesh.shape:
-            raise ValueError(f"{where} names the mesh axis {name!r}, but the mesh has the axes {_mesh_text(mesh)}. "
-                             f"Use one of those names, or build the mesh with an axis named {name!r}.")
+            raise ValueError(
+                f"{where} names the mesh axis {name!r}, but the mesh has the axes {_mesh_text(mesh)}. "
+                f"Use one of those names, or build the mesh with an axis named {name!r}."
+            )
 
 # %% ../nbs/24_sharding.ipynb #4512e727
 def _check_spec(spec, name, leaf, mesh, caller):
     "Raise, naming the array, unless `spec` can split `leaf` (at path `name`) over `mesh`."
     where = f"{caller}: {name} ({_describe(leaf)})"
     if not isinstance(spec, PartitionSpec):
-        raise TypeError(f"{where}: its rule gives {spec!r} of type {type(spec).__name__}, where a "
-                        "jax.sharding.PartitionSpec was expected, e.g. PartitionSpec('data', None).")
+        raise TypeError(
+            f"{where}: its rule gives {spec!r} of type {type(spec).__name__}, where a "
+            "jax.sharding.PartitionSpec was expected, e.g. PartitionSpec('data', None)."
+        )
     shape = tuple(leaf.shape)
     if len(spec) > len(shape):
-        raise ValueError(f"{where}: {_spec_text(spec)} has {len(spec)} entries, but the array has {len(shape)} "
-                         "dimension(s). Give at most one entry per dimension.")
+        raise ValueError(
+            f"{where}: {_spec_text(spec)} has {len(spec)} entries, but the array has {len(shape)} "
+            "dimension(s). Give at most one entry per dimension."
+        )
     for dim, entry in enumerate(spec):
         names = _axis_names(entry)
         _check_axes(mesh, names, f"{where}: {_spec_text(spec)}")
@@ -63,29 +71,38 @@ def _check_spec(spec, name, leaf, mesh, caller):
             raise ValueError(
                 f"{where}: {_spec_text(spec)} splits dimension {dim} (size {shape[dim]}) over {' x '.join(names)} "
                 f"({size} devices), which does not divide it; the mesh is {_mesh_text(mesh)}. Leave that dimension "
-                f"whole (None in the spec), split another one, or make it a multiple of {size}.")
+                f"whole (None in the spec), split another one, or make it a multiple of {size}."
+            )
 
 # %% ../nbs/24_sharding.ipynb #d38545da
 def _compile_rules(rules, caller) -> list:
     "The rules as `(match, spec)` pairs, `match` a function of `(path, leaf)`; every problem reported up front."
     if not isinstance(rules, (list, tuple)) or not all(isinstance(r, (list, tuple)) and len(r) == 2 for r in rules):
-        raise TypeError(f"{caller}: rules must be a list of (pattern, PartitionSpec) pairs, e.g. "
-                        f"[(r'.*\\.weight', PartitionSpec('data', None))], got {rules!r}.")
+        raise TypeError(
+            f"{caller}: rules must be a list of (pattern, PartitionSpec) pairs, e.g. "
+            f"[(r'.*\\.weight', PartitionSpec('data', None))], got {rules!r}."
+        )
     compiled = []
     for pattern, spec in rules:
         if isinstance(pattern, str):
             try:
                 match = lambda path, leaf, regex=re.compile(pattern): regex.fullmatch(path) is not None
             except re.error as error:
-                raise ValueError(f"{caller}: the rule pattern {pattern!r} is not a valid regular expression: {error}.") from None
+                raise ValueError(
+                    f"{caller}: the rule pattern {pattern!r} is not a valid regular expression: {error}."
+                ) from None
         elif callable(pattern):
             match = pattern
         else:
-            raise TypeError(f"{caller}: a rule's pattern must be a regular expression matched against the dotted path "
-                            f"(r'.*\\.weight') or a function (path, leaf) -> bool, got {pattern!r}.")
+            raise TypeError(
+                f"{caller}: a rule's pattern must be a regular expression matched against the dotted path "
+                f"(r'.*\\.weight') or a function (path, leaf) -> bool, got {pattern!r}."
+            )
         if not (isinstance(spec, PartitionSpec) or callable(spec)):
-            raise TypeError(f"{caller}: the rule for {pattern!r} gives {spec!r}, where a PartitionSpec or a function "
-                            "(path, leaf) -> PartitionSpec was expected.")
+            raise TypeError(
+                f"{caller}: the rule for {pattern!r} gives {spec!r}, where a PartitionSpec or a function "
+                "(path, leaf) -> PartitionSpec was expected."
+            )
         compiled.append((match, spec))
     return compiled
 
@@ -184,7 +201,9 @@ def fully_sharded(
     "Rules for fully-sharded data parallelism: each parameter of `min_size` elements or more split along its largest divisible dimension."
     size = _axis_size(mesh, axis, "fully_sharded")
     if not isinstance(min_size, int) or isinstance(min_size, bool) or min_size < 0:
-        raise ValueError(f"fully_sharded: min_size must be a non-negative int (a number of elements), got {min_size!r}.")
+        raise ValueError(
+            f"fully_sharded: min_size must be a non-negative int (a number of elements), got {min_size!r}."
+        )
 
     def large(path, leaf):
         return math.prod(leaf.shape) >= min_size and _largest_divisible(leaf.shape, size) is not None
@@ -206,8 +225,10 @@ def shard_batch(
     _axis_size(mesh, axis, "shard_batch")
     for path, leaf in jax.tree_util.tree_flatten_with_path(batch)[0]:
         if is_array(leaf) and np.ndim(leaf) == 0:
-            raise ValueError(f"shard_batch: {_name_of(path)} is a scalar ({_describe(leaf)}), which has no batch "
-                             "dimension to split. Keep scalars out of the batch, or give them a leading dimension.")
+            raise ValueError(
+                f"shard_batch: {_name_of(path)} is a scalar ({_describe(leaf)}), which has no batch "
+                "dimension to split. Keep scalars out of the batch, or give them a leading dimension."
+            )
     return _place(batch, mesh, [(r".*", PartitionSpec(axis))], "shard_batch")
 
 # %% ../nbs/24_sharding.ipynb #afc571df

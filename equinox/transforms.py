@@ -35,6 +35,7 @@ class Partial(Module):
     - `func`: the callable (positional only).
     - `*args`: leading positional arguments.
     - `**kwargs`: keyword arguments."""
+
     func: Any
     args: tuple
     keywords: dict
@@ -58,7 +59,9 @@ def _as_pytree(fun):
 
 def _check_callable(fun, name):
     if not callable(fun):
-        raise TypeError(f"{name}: the function to transform must be callable, got {fun!r} of type {type(fun).__name__}.")
+        raise TypeError(
+            f"{name}: the function to transform must be callable, got {fun!r} of type {type(fun).__name__}."
+        )
 
 # %% ../nbs/02_transforms.ipynb #f76d7613
 # Weak values: a configuration lives as long as a wrapper or a cache entry uses it, so options that hold user
@@ -68,6 +71,7 @@ _interned: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 class _Config:
     "Options of one transformation. Created through `_intern`, so equal options give the same object."
+
     __slots__ = ("key", "fast", "by_type", "__dict__", "__weakref__")  # slots for what the hot path reads
 
     def __repr__(self):
@@ -78,8 +82,9 @@ def _intern(cls, key, **attrs):
     try:
         hash(key)
     except TypeError:
-        raise TypeError(f"{key[0]}: every option must be hashable, since the options key the cache of compiled code; "
-                        f"got {key!r}.") from None
+        raise TypeError(
+            f"{key[0]}: every option must be hashable, since the options key the cache of compiled code; got {key!r}."
+        ) from None
     config = _interned.get(key)
     if config is None:
         config = cls()
@@ -136,8 +141,10 @@ def module_update_wrapper(
     transformation's wrapper goes through here. The attributes are set on the instance, outside the fields, so the
     PyTree is unchanged (and a copy rebuilt by JAX does not have them)."""
     if not isinstance(wrapper, Module):
-        raise TypeError(f"module_update_wrapper: wrapper must be an equinox.Module, got {type(wrapper).__name__}. "
-                        "For plain functions use functools.update_wrapper.")
+        raise TypeError(
+            f"module_update_wrapper: wrapper must be an equinox.Module, got {type(wrapper).__name__}. "
+            "For plain functions use functools.update_wrapper."
+        )
     if wrapped is None:
         wrapped = getattr(wrapper, "__wrapped__", None)
         if wrapped is None:
@@ -158,6 +165,7 @@ def module_update_wrapper(
 
 def _options_first(transform):
     "Let `transform(**options)`, without the function, return a decorator, so that `@transform(...)` works."
+
     @functools.wraps(transform)
     def transform_or_decorator(fun=None, /, *args, **options):
         if fun is None and "fun" in options:
@@ -165,6 +173,7 @@ def _options_first(transform):
         if fun is None:
             return functools.partial(transform, *args, **options)
         return transform(fun, *args, **options)
+
     return transform_or_decorator
 
 # %% ../nbs/02_transforms.ipynb #d234477c
@@ -187,8 +196,10 @@ def _checked_mask(filter_fn, name):
             leaf = leaves[next(i for i, m in enumerate(mask) if type(m) is not bool)]
             raise TypeError(
                 f"{name}: filter_fn must return True or False for every leaf, but it returned {bad!r} of type "
-                f"{type(bad).__name__} for a leaf of type {type(leaf).__name__}. Wrap its result in bool(...).")
+                f"{type(bad).__name__} for a leaf of type {type(leaf).__name__}. Wrap its result in bool(...)."
+            )
         return mask
+
     return mask_of
 
 
@@ -198,13 +209,16 @@ def _only_bools(mask) -> bool:
 
 def _mask_function(filter_fn, name):
     if not callable(filter_fn):
-        raise TypeError(f"{name}: filter_fn must be a callable leaf -> bool, got {filter_fn!r} of type "
-                        f"{type(filter_fn).__name__}.")
+        raise TypeError(
+            f"{name}: filter_fn must be a callable leaf -> bool, got {filter_fn!r} of type {type(filter_fn).__name__}."
+        )
     try:
         hash(filter_fn)
     except TypeError:
-        raise TypeError(f"{name}: filter_fn must be hashable, since it keys the cache of compiled code; got an "
-                        f"unhashable {type(filter_fn).__name__}. Plain functions and lambdas are hashable.") from None
+        raise TypeError(
+            f"{name}: filter_fn must be hashable, since it keys the cache of compiled code; got an "
+            f"unhashable {type(filter_fn).__name__}. Plain functions and lambdas are hashable."
+        ) from None
     return _FAST_MASKS.get(filter_fn) or _checked_mask(filter_fn, name)
 
 
@@ -213,8 +227,9 @@ def _filter_tree_leaves(filter_tree, name):
     leaves, treedef = jax.tree_util.tree_flatten(filter_tree)
     bad = [leaf for leaf in leaves if type(leaf) is not bool]
     if bad:
-        raise TypeError(f"{name}: every leaf of filter_tree must be True or False, got {bad[0]!r} of type "
-                        f"{type(bad[0]).__name__}.")
+        raise TypeError(
+            f"{name}: every leaf of filter_tree must be True or False, got {bad[0]!r} of type {type(bad[0]).__name__}."
+        )
     return tuple(leaves), treedef
 
 
@@ -228,8 +243,10 @@ def _flatten_filter_tree(filter_tree, name):
 
 def _choose_filter(filter_fn, filter_tree, name):
     if (filter_fn is None) == (filter_tree is None):
-        raise TypeError(f"{name}: give exactly one of filter_fn (a function leaf -> bool) or filter_tree (a tree "
-                        "of bools with the inputs' structure), " + ("got neither." if filter_fn is None else "got both."))
+        raise TypeError(
+            f"{name}: give exactly one of filter_fn (a function leaf -> bool) or filter_tree (a tree "
+            "of bools with the inputs' structure), " + ("got neither." if filter_fn is None else "got both.")
+        )
 
 
 def _structure_error(name, what, filter_tree, inputs, names):
@@ -237,18 +254,23 @@ def _structure_error(name, what, filter_tree, inputs, names):
     lines = []
     several = type(filter_tree) is tuple
     if several and len(filter_tree) != len(inputs):
-        lines.append(f"filter_tree is a tuple of {len(filter_tree)} tree(s), but the function got {len(inputs)} {what}.")
+        lines.append(
+            f"filter_tree is a tuple of {len(filter_tree)} tree(s), but the function got {len(inputs)} {what}."
+        )
     trees = filter_tree if several and len(filter_tree) == len(inputs) else (filter_tree,) if len(inputs) == 1 else ()
     for i, (tree, value) in enumerate(zip(trees, inputs)):
         expected, got = jax.tree_util.tree_structure(tree), jax.tree_util.tree_structure(value)
         if expected != got:
-            lines.append(f"filter_tree does not match {what[:-1]} {names[i]}:\n  filter_tree structure: {expected}\n"
-                         f"  input structure:       {got}")
+            lines.append(
+                f"filter_tree does not match {what[:-1]} {names[i]}:\n  filter_tree structure: {expected}\n"
+                f"  input structure:       {got}"
+            )
     return ValueError(f"{name}: " + "\n".join(lines))
 
 # %% ../nbs/02_transforms.ipynb #4a208fea
 class _PackedOutput:
     "Output of a traced function that returned non-array leaves: arrays as children, the rest as static data."
+
     __slots__ = ("arrays", "static")
 
     def __init__(self, arrays, static):
@@ -289,6 +311,7 @@ class _Unbuildable(Exception):
 
 class _BuiltOutput:
     "An output rebuilt by generated code: its arrays as children, the building function as static data."
+
     __slots__ = ("arrays", "build")
 
     def __init__(self, arrays, build):
@@ -416,13 +439,25 @@ def _check_no_escaping_tracer(out):
                 f"jitf: {where} is a {type(leaf).__name__}, which JAX does not know as a PyTree, so it would be "
                 f"returned as a Python constant; but it {holds}, which cannot leave the compiled function that way. "
                 f"Return the arrays themselves, or make {type(leaf).__name__} a PyTree (subclass equinox.Module, or "
-                "register it with jax.tree_util).")
+                "register it with jax.tree_util)."
+            )
 
 # %% ../nbs/02_transforms.ipynb #ef144bd2
 _CACHE_SIZE = 4096
 _cache: collections.OrderedDict = collections.OrderedDict()  # key -> compiled function, least recently used first
-_JIT_OPTIONS = ("static_argnums", "static_argnames", "donate_argnums", "donate", "in_shardings", "out_shardings",
-                "keep_unused", "device", "backend", "inline", "compiler_options")
+_JIT_OPTIONS = (
+    "static_argnums",
+    "static_argnames",
+    "donate_argnums",
+    "donate",
+    "in_shardings",
+    "out_shardings",
+    "keep_unused",
+    "device",
+    "backend",
+    "inline",
+    "compiler_options",
+)
 _DONATE_MODES = ("none", "all", "all-except-first", "warn", "warn-except-first")
 
 
@@ -452,8 +487,10 @@ def _static_argnames_of(fun, static_argnums):
     positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     for i in static_argnums:
         if not -len(positional) <= i < len(positional):
-            raise ValueError(f"jitf: static_argnums contains {i}, but {getattr(fun, '__name__', 'the function')} "
-                             f"takes {len(positional)} positional argument(s).")
+            raise ValueError(
+                f"jitf: static_argnums contains {i}, but {getattr(fun, '__name__', 'the function')} "
+                f"takes {len(positional)} positional argument(s)."
+            )
     return tuple(positional[i].name for i in static_argnums if positional[i].kind is not positional[i].POSITIONAL_ONLY)
 
 
@@ -461,7 +498,7 @@ def _static_argnames_of(fun, static_argnums):
 def jitf(
     fun: Callable,  # the function to compile; a PyTree function (a Module, a bound method, a partial) has its arrays traced
     *,
-    filter_fn: Callable[[Any], bool] | None = None,  # called on every leaf of the inputs and of `fun`: True traced, False static
+    filter_fn: Callable[[Any], bool] | None = None,  # each leaf of the inputs and `fun`: True traced, False static
     filter_tree: Any = None,  # instead of `filter_fn`: bools with the inputs' structure (a tuple of trees for several inputs)
     **jit_kwargs,  # for `jax.jit`: static_argnums, static_argnames, donate_argnums, keep_unused, device, backend, inline, compiler_options
 ) -> Callable:  # the compiled function, which also accepts and returns non-array leaves
@@ -483,8 +520,10 @@ def jitf(
     _choose_filter(filter_fn, filter_tree, "jitf")
     unknown = sorted(set(jit_kwargs) - set(_JIT_OPTIONS))
     if unknown:
-        raise TypeError(f"jitf: unsupported keyword argument(s) {', '.join(map(repr, unknown))}. jitf passes these "
-                        f"options to jax.jit: {', '.join(_JIT_OPTIONS)}.")
+        raise TypeError(
+            f"jitf: unsupported keyword argument(s) {', '.join(map(repr, unknown))}. jitf passes these "
+            f"options to jax.jit: {', '.join(_JIT_OPTIONS)}."
+        )
     static_argnums = _normalise_argnums(jit_kwargs.pop("static_argnums", None), "jitf", "static_argnums")
     donate_argnums = _normalise_argnums(jit_kwargs.pop("donate_argnums", None), "jitf", "donate_argnums")
     names = jit_kwargs.pop("static_argnames", None) or ()
@@ -500,7 +539,9 @@ def jitf(
         raise ValueError("jitf: give donate or donate_argnums, not both: donate chooses the donated arguments itself.")
     in_shardings = jit_kwargs.pop("in_shardings", None)
     _check_in_shardings(in_shardings)
-    options = tuple(sorted((k, v if not isinstance(v, dict) else tuple(sorted(v.items()))) for k, v in jit_kwargs.items()))
+    options = tuple(
+        sorted((k, v if not isinstance(v, dict) else tuple(sorted(v.items()))) for k, v in jit_kwargs.items())
+    )
     if filter_fn is not None:
         mask_of = _mask_function(filter_fn, "jitf")
         key = ("jitf", "fn", filter_fn, static_argnums, static_argnames, donate_argnums, donate, in_shardings, options)
@@ -509,12 +550,21 @@ def jitf(
         tree = _flatten_filter_tree(filter_tree, "jitf")
         mask_of = _array_mask
         key = ("jitf", "tree", tree, static_argnums, static_argnames, donate_argnums, donate, in_shardings, options)
-    config = _intern(_JitConfig, key, mask_of=mask_of, filter_tree=filter_tree, tree=tree,
-                     static_argnums=static_argnums, static_argnames=static_argnames,
-                     donate_argnums=donate_argnums, donate=donate, in_shardings=in_shardings,
-                     jit_kwargs=dict(jit_kwargs),
-                     fast=tree is None and not static_argnums and not static_argnames,
-                     by_type=filter_fn is is_array)
+    config = _intern(
+        _JitConfig,
+        key,
+        mask_of=mask_of,
+        filter_tree=filter_tree,
+        tree=tree,
+        static_argnums=static_argnums,
+        static_argnames=static_argnames,
+        donate_argnums=donate_argnums,
+        donate=donate,
+        in_shardings=in_shardings,
+        jit_kwargs=dict(jit_kwargs),
+        fast=tree is None and not static_argnums and not static_argnames,
+        by_type=filter_fn is is_array,
+    )
     return _wrap(_JitWrapper, fun, config)
 
 # %% ../nbs/02_transforms.ipynb #8d52aefd
@@ -545,6 +595,7 @@ def _key_value(part):
 # %% ../nbs/02_transforms.ipynb #18d168ec
 class _Plan:
     "How to split a leaf list by a mask: C-level getters for the static and the traced leaves."
+
     __slots__ = ("mask", "static_of", "traced_of")
 
     def __init__(self, mask):
@@ -627,7 +678,7 @@ def _error_if_message(error):
     `EquinoxRuntimeError: <message>`), or None for any other error."""
     text = str(error)
     marker = text.rfind("EquinoxRuntimeError: ")
-    return None if marker < 0 else text[marker + len("EquinoxRuntimeError: "):].strip()
+    return None if marker < 0 else text[marker + len("EquinoxRuntimeError: ") :].strip()
 
 
 def _general_call(wrapper, leaves, treedef, signature, args, kwargs):
@@ -750,7 +801,7 @@ def _compile(wrapper, key, args, kwargs):
         whole = static[n_static:]
         given, remaining = dict(zip(positions, whole)), iter(dynamic_args)
         call_args = tuple(given[i] if i in given else next(remaining) for i in range(n_args))
-        return fun, call_args, {**dynamic_kwargs, **dict(zip(names, whole[len(positions):]))}
+        return fun, call_args, {**dynamic_kwargs, **dict(zip(names, whole[len(positions) :]))}
 
     def traced_function(*traced):
         fun, call_args, call_kwargs = rebuild(traced)
@@ -799,13 +850,19 @@ def _input_leaves(wrapper, args, kwargs):
     static = {i % n for i in config.static_argnums if -n <= i < n}
 
     def entries(owner, label, value):
-        return [(owner, label + jax.tree_util.keystr(path), leaf)
-                for path, leaf in jax.tree_util.tree_flatten_with_path(value)[0]]
+        return [
+            (owner, label + jax.tree_util.keystr(path), leaf)
+            for path, leaf in jax.tree_util.tree_flatten_with_path(value)[0]
+        ]
 
     of_args = [e for i, a in enumerate(args) if i not in static for e in entries(i, f"args[{i}]", a)]
     of_fun = entries(None, "the function", wrapper.fun)
-    of_kwargs = [e for k, v in sorted(kwargs.items()) if k not in config.static_argnames
-                 for e in entries(_KEYWORDS, f"kwargs[{k!r}]", v)]
+    of_kwargs = [
+        e
+        for k, v in sorted(kwargs.items())
+        if k not in config.static_argnames
+        for e in entries(_KEYWORDS, f"kwargs[{k!r}]", v)
+    ]
     # the fast route flattens (function, arguments, keywords); a filter_tree comes with the arguments first
     return of_fun + of_args + of_kwargs if config.tree is None else of_args + of_fun + of_kwargs
 
@@ -833,6 +890,7 @@ def _without_donation_warnings(jitted):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Some donated buffers were not usable")
             return jitted(*traced)
+
     return call
 
 
@@ -840,8 +898,10 @@ def _check_in_shardings(in_shardings):
     shardings = in_shardings if type(in_shardings) is tuple else (in_shardings,)
     for sharding in shardings:
         if sharding is not None and not isinstance(sharding, jax.sharding.Sharding):
-            raise TypeError(f"jitf: in_shardings must be a jax.sharding.Sharding, None, or a tuple of those with one "
-                            f"per positional argument; got {sharding!r} of type {type(sharding).__name__}.")
+            raise TypeError(
+                f"jitf: in_shardings must be a jax.sharding.Sharding, None, or a tuple of those with one "
+                f"per positional argument; got {sharding!r} of type {type(sharding).__name__}."
+            )
 
 
 def _leaf_shardings(wrapper, mask, args, kwargs):
@@ -851,8 +911,10 @@ def _leaf_shardings(wrapper, mask, args, kwargs):
     if type(given) is not tuple:
         return tuple(given if owner is not None else None for owner in compress(owners, mask))
     if len(given) != len(args):
-        raise ValueError(f"jitf: in_shardings is a tuple of {len(given)} sharding(s), one per positional argument, "
-                         f"but the function was called with {len(args)} positional argument(s).")
+        raise ValueError(
+            f"jitf: in_shardings is a tuple of {len(given)} sharding(s), one per positional argument, "
+            f"but the function was called with {len(args)} positional argument(s)."
+        )
     return tuple(given[owner] if type(owner) is int else None for owner in compress(owners, mask))
 
 # %% ../nbs/02_transforms.ipynb #c4e196bf
@@ -874,8 +936,10 @@ def _unhashable_error(wrapper, args, kwargs):
         try:
             hash(value)
         except TypeError:
-            return TypeError(f"jitf: {where} is not hashable (type {type(value).__name__}). Static arguments must "
-                             "be hashable; pass it as a traced argument instead, or make it hashable.")
+            return TypeError(
+                f"jitf: {where} is not hashable (type {type(value).__name__}). Static arguments must "
+                "be hashable; pass it as a traced argument instead, or make it hashable."
+            )
     for where, leaf, traced in _leaf_entries(wrapper, args, kwargs):
         if traced:
             continue
@@ -885,7 +949,8 @@ def _unhashable_error(wrapper, args, kwargs):
             return TypeError(
                 f"jitf: the static leaf at {where} is not hashable (type {type(leaf).__name__}). Static leaves must "
                 "be hashable because they key the compilation cache. Either filter it as traced (make "
-                "filter_fn/filter_tree return True for it), or make it hashable (a tuple instead of a list, say).")
+                "filter_fn/filter_tree return True for it), or make it hashable (a tuple instead of a list, say)."
+            )
     return TypeError("jitf: a static leaf is not hashable. Filter it as traced, or make it hashable.")
 
 
@@ -896,7 +961,8 @@ def _check_traceable(wrapper, args, kwargs):
             raise TypeError(
                 f"jitf: the filter selected {where} (a {type(leaf).__name__}) for tracing, but only "
                 "arrays and Python numbers can be traced. Make filter_fn/filter_tree return False for it, so that it "
-                "is held static (is_array does).")
+                "is held static (is_array does)."
+            )
 
 # %% ../nbs/02_transforms.ipynb #3cb9173f
 def clear_caches():

@@ -29,6 +29,7 @@ def apply_updates(
 ) -> Any:  # a new tree; the model is not modified
     """Return a new tree with `model_leaf + update` for every leaf of `updates` that is not `None`, in the model
     leaf's dtype, and the model's leaf unchanged where the update is `None`."""
+
     def add(update, leaf):
         if update is None:
             return leaf
@@ -37,6 +38,7 @@ def apply_updates(
         total = leaf + update
         dtype = getattr(leaf, "dtype", None)
         return total if dtype is None or total.dtype == dtype else total.astype(dtype)
+
     try:
         return jax.tree_util.tree_map(add, updates, model, is_leaf=_is_none)
     except _UpdateOfNone:
@@ -45,7 +47,8 @@ def apply_updates(
         raise ValueError(
             "apply_updates: updates must have the model's structure, with None for leaves that are not updated.\n"
             f"  updates structure: {jax.tree_util.tree_structure(updates, is_leaf=_is_none)}\n"
-            f"  model structure:   {jax.tree_util.tree_structure(model)}") from None
+            f"  model structure:   {jax.tree_util.tree_structure(model)}"
+        ) from None
 
 
 def _raise_update_of_none(model, updates):
@@ -54,7 +57,9 @@ def _raise_update_of_none(model, updates):
             raise ValueError(
                 f"apply_updates: the model's leaf at {jax.tree_util.keystr(path) or 'the root'} is None, but its "
                 f"update is not (got a {type(update).__name__}). A None in the model cannot be updated: pass None "
-                "as its update, or `combine` the model's parts (after `partition`) before applying updates.")
+                "as its update, or `combine` the model's parts (after `partition`) before applying updates."
+            )
+
     jax.tree_util.tree_map_with_path(check, updates, model, is_leaf=_is_none)
     raise ValueError("apply_updates: an update that is not None meets a None in the model.")
 
@@ -69,6 +74,7 @@ def _one_level_is_leaf(pytree):
             seen = True
             return False
         return True
+
     return is_leaf
 
 
@@ -106,6 +112,7 @@ class _LeafMarker:
 
 class _StaticMarker:
     "Stands for a static value: `where` may return it, but any use of it (`==`, `if`, arithmetic) raises."
+
     __slots__ = ("name",)
 
     def __init__(self, name):
@@ -141,7 +148,8 @@ def _with_static(module, values: dict):
             raise TypeError(
                 f"tree_at: the new value of the static field {cls.__name__}.{name} must be hashable (static values "
                 f"are part of the PyTree structure, which JAX hashes), got an unhashable {type(value).__name__}. "
-                "Use a tuple instead of a list, for example.") from None
+                "Use a tuple instead of a list, for example."
+            ) from None
     info = cls._eqx_info
     static = _StaticValues(values[n] if n in values else getattr(module, n) for n in info.static_names)
     return cls(**{n: getattr(module, n) for n in info.data_names}, **{_STATIC: static})
@@ -190,6 +198,7 @@ def _picked(where, shadow, paths) -> tuple[bool, list]:
 # %% ../nbs/09_tree.ipynb #8b4c898c
 def _select(where, pytree, is_leaf) -> tuple[bool, list]:
     "Where `where` points in `pytree`: whether it picked a single node, and the path of each node it picked."
+
     def as_leaf(x):  # None and () are shared objects: make them leaves, so each gets its own marker
         return x is None or (type(x) is tuple and not x) or (is_leaf is not None and is_leaf(x))
 
@@ -210,8 +219,11 @@ def _select(where, pytree, is_leaf) -> tuple[bool, list]:
             marked_single, marked_nodes = _picked(where, marked, marked_paths)
         except Exception:
             marked_single, marked_nodes = None, []
-        if marked_single == single and len(marked_nodes) == len(nodes) and all(
-                _same_pick(node, m, shadow, paths, marked_paths) for node, m in zip(nodes, marked_nodes)):
+        if (
+            marked_single == single
+            and len(marked_nodes) == len(nodes)
+            and all(_same_pick(node, m, shadow, paths, marked_paths) for node, m in zip(nodes, marked_nodes))
+        ):
             nodes, paths, ambiguous = marked_nodes, marked_paths, marked_ambiguous
     targets = []
     for node in nodes:
@@ -220,10 +232,13 @@ def _select(where, pytree, is_leaf) -> tuple[bool, list]:
             raise ValueError(
                 f"tree_at: `where` returned {node!r}, which is not a node or leaf of the tree. Return the node "
                 "itself (such as `m.layer.weight`), not a value computed from it. A static field can be picked "
-                "only by a `where` that does not otherwise read static fields.")
+                "only by a `where` that does not otherwise read static fields."
+            )
         if key in ambiguous:
-            raise ValueError(f"tree_at: `where` returned {node!r}, which occurs at several places in the tree "
-                             "(empty containers and None are shared objects), so it cannot be located.")
+            raise ValueError(
+                f"tree_at: `where` returned {node!r}, which occurs at several places in the tree "
+                "(empty containers and None are shared objects), so it cannot be located."
+            )
         targets.append(paths[key])
     if len(set(targets)) != len(targets):
         raise ValueError("tree_at: `where` returned the same node more than once.")
@@ -256,8 +271,10 @@ def tree_at(
     """Return a copy of `pytree` with the node(s) selected by `where` replaced. A node may be a leaf, a sub-tree,
     a `None` hole or a static field of a Module. Give exactly one of `replace` and `replace_fn`."""
     if (replace is _MISSING) == (replace_fn is _MISSING):
-        raise TypeError("tree_at: give exactly one of `replace` (the new value) or `replace_fn` (a function of "
-                        "the old value), " + ("got neither." if replace is _MISSING else "got both."))
+        raise TypeError(
+            "tree_at: give exactly one of `replace` (the new value) or `replace_fn` (a function of "
+            "the old value), " + ("got neither." if replace is _MISSING else "got both.")
+        )
     single, targets = _select(where, pytree, is_leaf)
     if replace_fn is not _MISSING:
         new = {path: (True, replace_fn) for path in targets}
@@ -265,9 +282,15 @@ def tree_at(
         new = {targets[0]: (False, replace)}
     else:
         if type(replace) not in (tuple, list) or len(replace) != len(targets):
-            got = f"a {type(replace).__name__} of length {len(replace)}" if type(replace) in (tuple, list) else repr(replace)
-            raise ValueError(f"tree_at: `where` returned {len(targets)} nodes, so `replace` must be a tuple of "
-                             f"{len(targets)} values, got {got}.")
+            got = (
+                f"a {type(replace).__name__} of length {len(replace)}"
+                if type(replace) in (tuple, list)
+                else repr(replace)
+            )
+            raise ValueError(
+                f"tree_at: `where` returned {len(targets)} nodes, so `replace` must be a tuple of "
+                f"{len(targets)} values, got {got}."
+            )
         new = {path: (False, value) for path, value in zip(targets, replace)}
     prefixes = {path[:i] for path in targets for i in range(len(path))}
 
@@ -282,8 +305,11 @@ def tree_at(
             return node
         children, structure = tree_flatten_one_level(node)
         node = jax.tree_util.tree_unflatten(structure, [rebuild(c, path + (i,)) for i, c in enumerate(children)])
-        statics = {name: replacement(path + (name,), getattr(node, name))
-                   for name in _static_names(node) if path + (name,) in new}
+        statics = {
+            name: replacement(path + (name,), getattr(node, name))
+            for name in _static_names(node)
+            if path + (name,) in new
+        }
         return _with_static(node, statics) if statics else node
 
     return rebuild(pytree, ())
@@ -330,8 +356,10 @@ def _leaf_equal(a, b, typematch=False, rtol=0.0, atol=0.0):
 # %% ../nbs/09_tree.ipynb #10dbf04d
 def _check_tolerance(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
-        raise TypeError(f"tree_equal: {name} must be a non-negative real number (a tolerance for inexact arrays, "
-                        f"as in numpy.allclose), got {value!r} of type {type(value).__name__}.")
+        raise TypeError(
+            f"tree_equal: {name} must be a non-negative real number (a tolerance for inexact arrays, "
+            f"as in numpy.allclose), got {value!r} of type {type(value).__name__}."
+        )
 
 
 def tree_equal(
@@ -379,7 +407,8 @@ def tree_check(
                 f"tree_check: reference cycle: the {type(node).__name__} at {_place(ancestors[key])} contains "
                 f"itself, again at {_place(path)}. A PyTree must be a tree (JAX would flatten it forever): store "
                 "a copy or a function rather than the node itself (a field assigned a bound method of its own "
-                "Module is the usual cause).")
+                "Module is the usual cause)."
+            )
         children, structure = _flatten_one_level_with_path(node)
         if jax.tree_util.treedef_is_leaf(structure):
             return
@@ -389,7 +418,8 @@ def tree_check(
                     f"tree_check: the same {type(node).__name__} instance appears twice, at {_place(modules[key])} "
                     f"and at {_place(path)}. JAX flattens each occurrence separately, so after a transformation "
                     "or update they become two independent copies and the tie is lost. Build a separate instance "
-                    "for each place, or keep it at one place only.")
+                    "for each place, or keep it at one place only."
+                )
             modules[key] = path
         ancestors[key] = path
         for child_path, child in children:
@@ -409,8 +439,8 @@ def _short_dtype(dtype) -> str:
     if name == "bool":
         return "bool"
     for long, short in sorted(_SHORT_DTYPES.items(), key=lambda kv: -len(kv[0])):
-        if name.startswith(long) and name[len(long):].isdigit():
-            return short + name[len(long):]
+        if name.startswith(long) and name[len(long) :].isdigit():
+            return short + name[len(long) :]
     return name
 
 
@@ -501,11 +531,15 @@ def tree_pformat(
     "Format `pytree` readably: arrays as `f32[3,2]`, functions as `<function relu>`, long nodes folded by `width`."
     for name, value in (("width", width), ("indent", indent)):
         if isinstance(value, bool) or not isinstance(value, int) or value < (1 if name == "width" else 0):
-            raise TypeError(f"tree_pformat: {name} must be a {'positive' if name == 'width' else 'non-negative'} "
-                            f"int, got {value!r} of type {type(value).__name__}.")
+            raise TypeError(
+                f"tree_pformat: {name} must be a {'positive' if name == 'width' else 'non-negative'} "
+                f"int, got {value!r} of type {type(value).__name__}."
+            )
     if not callable(truncate_leaf):
-        raise TypeError("tree_pformat: truncate_leaf must be a function of a leaf returning a bool (True to print "
-                        f"the leaf as its type only), got {truncate_leaf!r}.")
+        raise TypeError(
+            "tree_pformat: truncate_leaf must be a function of a leaf returning a bool (True to print "
+            f"the leaf as its type only), got {truncate_leaf!r}."
+        )
     return _format(pytree, 0, width, _Style(indent, bool(short_arrays), bool(struct_as_array), truncate_leaf))
 
 
@@ -519,5 +553,13 @@ def tree_pprint(
     truncate_leaf: Callable[[Any], bool] = _never,  # true for a node or leaf to print as its type only, `Name(...)`
 ) -> None:
     "Print `tree_pformat(pytree, ...)`, with the same arguments; returns None."
-    print(tree_pformat(pytree, width=width, indent=indent, short_arrays=short_arrays,
-                       struct_as_array=struct_as_array, truncate_leaf=truncate_leaf))
+    print(
+        tree_pformat(
+            pytree,
+            width=width,
+            indent=indent,
+            short_arrays=short_arrays,
+            struct_as_array=struct_as_array,
+            truncate_leaf=truncate_leaf,
+        )
+    )

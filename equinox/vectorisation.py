@@ -15,8 +15,18 @@ from typing import Any, Callable
 import jax
 
 from .filters import _is_none, if_array, is_array
-from .transforms import (_array_mask, _check_callable, _Config, _intern, _key_value, _merge,
-                                _options_first, _static_key, _wrap, _Wrapper)
+from equinox.transforms import (
+    _array_mask,
+    _check_callable,
+    _Config,
+    _intern,
+    _key_value,
+    _merge,
+    _options_first,
+    _static_key,
+    _wrap,
+    _Wrapper,
+)
 
 # %% ../nbs/04_vectorisation.ipynb #6ca3edf7
 class _VmapConfig(_Config):
@@ -29,8 +39,10 @@ _DEFAULT_AXIS = if_array(0)
 def _check_axes(spec, name, option):
     for leaf in jax.tree_util.tree_leaves(spec, is_leaf=_is_none):
         if not (leaf is None or callable(leaf) or (isinstance(leaf, int) and not isinstance(leaf, bool))):
-            raise TypeError(f"{name}: every leaf of {option} must be an int, None or a callable leaf -> int | None, "
-                            f"got {leaf!r} of type {type(leaf).__name__}.")
+            raise TypeError(
+                f"{name}: every leaf of {option} must be an int, None or a callable leaf -> int | None, "
+                f"got {leaf!r} of type {type(leaf).__name__}."
+            )
 
 
 def _spec_key(spec):
@@ -41,7 +53,7 @@ def _spec_key(spec):
 @_options_first
 def filter_vmap(
     fun: Callable,  # the function to vectorise; its own arrays (a Module's) are not batched
-    in_axes: Any = if_array(0),  # one spec for all positional arguments, a tuple with one per argument, or a dict by name
+    in_axes: Any = if_array(0),  # one spec for all positional arguments, a tuple of one per argument, or a dict
     out_axes: Any = if_array(0),  # a spec for the output
     *,
     axis_name: Any = None,  # names the batch axis for collectives (`jax.lax.pmean(x, axis_name)`)
@@ -66,23 +78,30 @@ def _argument_specs(wrapper, args, kwargs, name="filter_vmap"):
     in_axes = wrapper.config.in_axes
     if type(in_axes) is tuple:
         if len(in_axes) != len(args):
-            raise ValueError(f"{name}: in_axes is a tuple of {len(in_axes)} spec(s), one per positional "
-                             f"argument, but the function got {len(args)} positional argument(s).")
+            raise ValueError(
+                f"{name}: in_axes is a tuple of {len(in_axes)} spec(s), one per positional "
+                f"argument, but the function got {len(args)} positional argument(s)."
+            )
         return in_axes, {k: _DEFAULT_AXIS for k in kwargs}
     if type(in_axes) is not dict:
         return (in_axes,) * len(args), {k: _DEFAULT_AXIS for k in kwargs}
     try:
         bound = inspect.signature(wrapper.__wrapped__).bind(*args, **kwargs)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{name}: in_axes is a dict naming arguments, but the call does not match the "
-                        f"function's signature: {error}") from None
+        raise TypeError(
+            f"{name}: in_axes is a dict naming arguments, but the call does not match the function's signature: {error}"
+        ) from None
     unknown = sorted(set(in_axes) - set(bound.arguments))
     if unknown:
-        raise ValueError(f"{name}: in_axes names {', '.join(map(repr, unknown))}, which the call does not pass; "
-                         f"it passes {', '.join(map(repr, bound.arguments))}.")
-    names = list(bound.arguments)[:len(args)]  # positional arguments bind first, in order
-    return (tuple(in_axes.get(name, _DEFAULT_AXIS) for name in names),
-            {k: in_axes.get(k, _DEFAULT_AXIS) for k in kwargs})
+        raise ValueError(
+            f"{name}: in_axes names {', '.join(map(repr, unknown))}, which the call does not pass; "
+            f"it passes {', '.join(map(repr, bound.arguments))}."
+        )
+    names = list(bound.arguments)[: len(args)]  # positional arguments bind first, in order
+    return (
+        tuple(in_axes.get(name, _DEFAULT_AXIS) for name in names),
+        {k: in_axes.get(k, _DEFAULT_AXIS) for k in kwargs},
+    )
 
 
 def _resolve_axes(spec, tree, name, what, transform="filter_vmap"):
@@ -91,8 +110,10 @@ def _resolve_axes(spec, tree, name, what, transform="filter_vmap"):
     try:
         subtrees = spec_def.flatten_up_to(tree)
     except ValueError:
-        raise ValueError(f"{transform}: {name} must be a prefix of the {what}.\n  {name} structure: {spec_def}\n"
-                         f"  {what} structure: {jax.tree_util.tree_structure(tree)}") from None
+        raise ValueError(
+            f"{transform}: {name} must be a prefix of the {what}.\n  {name} structure: {spec_def}\n"
+            f"  {what} structure: {jax.tree_util.tree_structure(tree)}"
+        ) from None
     axes = []
     for axis, sub in zip(spec_leaves, subtrees):
         for leaf in jax.tree_util.tree_leaves(sub):
@@ -113,8 +134,10 @@ class _VmapWrapper(_Wrapper):
         axes = _resolve_axes(_argument_specs(self, args, kwargs), (args, kwargs), "in_axes", "arguments")
         batched = tuple(a is not None for a in axes)
         if not any(batched) and config.axis_size is None:
-            raise ValueError("filter_vmap: no array in the inputs is batched (in_axes selects none), so the batch "
-                             "size is unknown. Batch at least one array, or pass axis_size.")
+            raise ValueError(
+                "filter_vmap: no array in the inputs is batched (in_axes selects none), so the batch "
+                "size is unknown. Batch at least one array, or pass axis_size."
+            )
         static = [l for l, b in zip(leaves, batched) if not b]
         fun, out_axes, found = self.fun, config.out_axes, {}
 
@@ -125,9 +148,13 @@ class _VmapWrapper(_Wrapper):
             return mapped, unmapped
 
         traced_axes = [a for a in axes if a is not None]
-        mapped, unmapped = jax.vmap(vectorised, in_axes=(traced_axes,), out_axes=(0, None),
-                                    axis_name=config.axis_name, axis_size=config.axis_size)(
-            [l for l, b in zip(leaves, batched) if b])
+        mapped, unmapped = jax.vmap(
+            vectorised,
+            in_axes=(traced_axes,),
+            out_axes=(0, None),
+            axis_name=config.axis_name,
+            axis_size=config.axis_size,
+        )([l for l, b in zip(leaves, batched) if b])
         return _join_output(found["layout"], mapped, unmapped)
 
 
@@ -135,10 +162,15 @@ def _split_output(out, out_axes, name="filter_vmap"):
     "The output's mapped arrays, its unmapped arrays, and how to put it back together (`_join_output`)."
     out_leaves, out_def = jax.tree_util.tree_flatten(out)
     axes = _resolve_axes(out_axes, out, "out_axes", "output", name)
-    kinds = [("static" if not is_array(l) else "unbatched" if a is None else "batched") for l, a in zip(out_leaves, axes)]
+    kinds = [
+        ("static" if not is_array(l) else "unbatched" if a is None else "batched") for l, a in zip(out_leaves, axes)
+    ]
     constants = tuple(l for l, k in zip(out_leaves, kinds) if k == "static")
-    return ([l for l, k in zip(out_leaves, kinds) if k == "batched"],
-            [l for l, k in zip(out_leaves, kinds) if k == "unbatched"], (out_def, tuple(kinds), tuple(axes), constants))
+    return (
+        [l for l, k in zip(out_leaves, kinds) if k == "batched"],
+        [l for l, k in zip(out_leaves, kinds) if k == "unbatched"],
+        (out_def, tuple(kinds), tuple(axes), constants),
+    )
 
 
 def _join_output(layout, mapped, unmapped):
@@ -161,6 +193,7 @@ class _PmapConfig(_Config):
 
 class _PmapSpec:
     "The static argument of a mapped call: everything that decides the program besides the arrays' shapes."
+
     __slots__ = ("key", "__weakref__")
 
     def __init__(self, key):
@@ -190,20 +223,29 @@ class _PmapWrapper(_Wrapper):
         config = self.config
         leaves, treedef = jax.tree_util.tree_flatten((self.fun, args, kwargs))
         arg_specs, kwarg_specs = _argument_specs(self, args, kwargs, "filter_pmap")
-        axes = _resolve_axes((None, arg_specs, kwarg_specs), (self.fun, args, kwargs), "in_axes", "arguments",
-                             "filter_pmap")
+        axes = _resolve_axes(
+            (None, arg_specs, kwarg_specs), (self.fun, args, kwargs), "in_axes", "arguments", "filter_pmap"
+        )
         mask = _array_mask(leaves)  # arrays are traced, mapped or (axis None) copied to every device
         if all(a is None for a in axes) and config.axis_size is None:
-            raise ValueError("filter_pmap: no array in the inputs is mapped (in_axes selects none), so the number of "
-                             "devices to map over is unknown. Map at least one array, or pass axis_size.")
+            raise ValueError(
+                "filter_pmap: no array in the inputs is mapped (in_axes selects none), so the number of "
+                "devices to map over is unknown. Map at least one array, or pass axis_size."
+            )
         spec = _PmapSpec((config, treedef, mask, _static_key(compress(leaves, map(not_, mask)))))
         traced_axes = tuple(a for a, m in zip(axes, mask) if m)
         mapped_fn = config.mapped.get(traced_axes)
         if mapped_fn is None:
             mapped_fn = config.mapped[traced_axes] = jax.pmap(
-                _pmap_body, config.axis_name, in_axes=(list(traced_axes), None), out_axes=(0, None),
-                static_broadcasted_argnums=(1,), axis_size=config.axis_size,
-                donate_argnums=(0,) if config.donate == "all" else (), **config.options)
+                _pmap_body,
+                config.axis_name,
+                in_axes=(list(traced_axes), None),
+                out_axes=(0, None),
+                static_broadcasted_argnums=(1,),
+                axis_size=config.axis_size,
+                donate_argnums=(0,) if config.donate == "all" else (),
+                **config.options,
+            )
         mapped, unmapped = mapped_fn(list(compress(leaves, mask)), spec)
         return _join_output(_pmap_layouts[spec], mapped, unmapped)
 
@@ -234,12 +276,23 @@ def filter_pmap(
         raise ValueError(f"filter_pmap: donate must be 'all' or 'none', got {donate!r}.")
     unknown = sorted(set(pmap_kwargs) - set(_PMAP_OPTIONS))
     if unknown:
-        raise TypeError(f"filter_pmap: unsupported keyword argument(s) {', '.join(map(repr, unknown))}; the "
-                        f"jax.pmap options it takes are {', '.join(_PMAP_OPTIONS)}.")
+        raise TypeError(
+            f"filter_pmap: unsupported keyword argument(s) {', '.join(map(repr, unknown))}; the "
+            f"jax.pmap options it takes are {', '.join(_PMAP_OPTIONS)}."
+        )
     if pmap_kwargs.get("devices") is not None:
         pmap_kwargs["devices"] = tuple(pmap_kwargs["devices"])
     options = tuple(sorted(pmap_kwargs.items()))
     key = ("filter_pmap", _spec_key(in_axes), _spec_key(out_axes), axis_name, axis_size, donate, options)
-    config = _intern(_PmapConfig, key, in_axes=in_axes, out_axes=out_axes, axis_name=axis_name,
-                     axis_size=axis_size, donate=donate, options=dict(pmap_kwargs), mapped={})
+    config = _intern(
+        _PmapConfig,
+        key,
+        in_axes=in_axes,
+        out_axes=out_axes,
+        axis_name=axis_name,
+        axis_size=axis_size,
+        donate=donate,
+        options=dict(pmap_kwargs),
+        mapped={},
+    )
     return _wrap(_PmapWrapper, fun, config)

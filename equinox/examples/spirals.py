@@ -29,9 +29,11 @@ def _require_extra(*names: str) -> tuple:
         except ImportError:
             missing.append(name.split(".")[0])
     if missing:
-        raise ImportError(f"equinox.examples.spirals needs {' and '.join(missing)}, which "
-                          f"{'is' if len(missing) == 1 else 'are'} not installed. The examples' dependencies are "
-                          f'the `examples` extra: pip install "equinox[examples]"')
+        raise ImportError(
+            f"equinox.examples.spirals needs {' and '.join(missing)}, which "
+            f"{'is' if len(missing) == 1 else 'are'} not installed. The examples' dependencies are "
+            f'the `examples` extra: pip install "equinox[examples]"'
+        )
     return tuple(modules)
 
 # %% ../../nbs/examples/04_train_rnn.ipynb #d6c85888
@@ -60,6 +62,7 @@ def make_spirals(key: jax.Array, n: int, length: int = 16, noise: float = 0.05):
 # %% ../../nbs/examples/04_train_rnn.ipynb #b4a76fb0
 class SpiralClassifier(eqx.Module):
     "A GRU cell over the sequence, then a linear head on the final hidden state: one logit per sequence."
+
     cell: eqx.nn.GRUCell
     head: eqx.nn.Linear
 
@@ -70,6 +73,7 @@ class SpiralClassifier(eqx.Module):
 
     def __call__(self, sequence: jax.Array) -> jax.Array:
         "`sequence`: shape `(length, 2)`. Returns the logit that it turns anticlockwise (a scalar)."
+
         def step(hidden, point):
             return self.cell(point, hidden), None
 
@@ -90,8 +94,18 @@ def accuracy(model, points, labels) -> float:
     return float(jnp.mean(predictions == (labels == 1)))
 
 
-def train(model, points, labels, *, steps: int = 400, batch_size: int = 64, learning_rate: float = 1e-2,
-          key: jax.Array, log_every: int = 50, progress: bool = True):
+def train(
+    model,
+    points,
+    labels,
+    *,
+    steps: int = 400,
+    batch_size: int = 64,
+    learning_rate: float = 1e-2,
+    key: jax.Array,
+    log_every: int = 50,
+    progress: bool = True,
+):
     """Train `model` with Adam on random mini-batches, with a progress bar (unless `progress` is false) whose loss
     and batch accuracy are updated every `log_every` steps. Returns the trained model and the history, a list of
     `(step, loss, batch accuracy)` for every step."""
@@ -144,6 +158,7 @@ def plot_results(model, points, labels, history, path: str | None = None, shown:
     if path is not None:
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
+
     points, labels = np.asarray(points), np.asarray(labels)
     predictions = np.asarray(jax.vmap(model)(jnp.asarray(points)) > 0).astype(labels.dtype)
     colours = {0: "tab:blue", 1: "tab:orange"}
@@ -161,31 +176,47 @@ def plot_results(model, points, labels, history, path: str | None = None, shown:
     starts, turns = np.linspace(0, 2 * np.pi, 73), np.linspace(-2 * np.pi, 2 * np.pi, 81)
     probability = decision_grid(model, starts, turns, points.shape[1])
     degrees = 180 / np.pi
-    region = axes[1].pcolormesh(starts * degrees, turns * degrees, probability, cmap="coolwarm", vmin=0, vmax=1,
-                                shading="nearest", alpha=0.6)
+    region = axes[1].pcolormesh(
+        starts * degrees, turns * degrees, probability, cmap="coolwarm", vmin=0, vmax=1, shading="nearest", alpha=0.6
+    )
     axes[1].contour(starts * degrees, turns * degrees, probability, levels=[0.5], colors="black", linewidths=1)
     fig.colorbar(region, ax=axes[1], label="P(anticlockwise)")
     start, turn = start_and_turn(points)
     for label, name in ((0, "clockwise"), (1, "anticlockwise")):
         pick = np.flatnonzero(labels == label)[: shown // 2]
-        axes[1].scatter(start[pick] * degrees, turn[pick] * degrees, s=18, color=colours[label],
-                        edgecolors="black", linewidths=0.6, label=f"test: {name}")
+        axes[1].scatter(
+            start[pick] * degrees,
+            turn[pick] * degrees,
+            s=18,
+            color=colours[label],
+            edgecolors="black",
+            linewidths=0.6,
+            label=f"test: {name}",
+        )
     wrong = predictions != labels
-    axes[1].scatter(start[wrong] * degrees, turn[wrong] * degrees, s=90, facecolors="none", edgecolors="red",
-                    linewidths=1.5, label="mistake")
+    axes[1].scatter(
+        start[wrong] * degrees,
+        turn[wrong] * degrees,
+        s=90,
+        facecolors="none",
+        edgecolors="red",
+        linewidths=1.5,
+        label="mistake",
+    )
     axes[1].set_xticks(range(0, 361, 90))
     axes[1].set_yticks(range(-360, 361, 90))
     axes[1].set_xlabel("starting angle (degrees)")
     axes[1].set_ylabel("turn (degrees, + is anticlockwise)")
-    axes[1].set_title(f"Decision regions: {100 * (1 - wrong.mean()):.1f}% of the test set right "
-                      f"({int(wrong.sum())} wrong)")
+    axes[1].set_title(
+        f"Decision regions: {100 * (1 - wrong.mean()):.1f}% of the test set right ({int(wrong.sum())} wrong)"
+    )
     axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize="small")
 
     steps = [h[0] for h in history]
     axes[2].plot(steps, [h[1] for h in history], color="tab:gray", alpha=0.4, label="batch loss")
     window = max(1, len(history) // 40)
     smooth = np.convolve([h[1] for h in history], np.ones(window) / window, mode="valid")
-    axes[2].plot(steps[window - 1:], smooth, color="black", label="moving average")
+    axes[2].plot(steps[window - 1 :], smooth, color="black", label="moving average")
     axes[2].set_yscale("log")
     axes[2].set_xlabel("step")
     axes[2].set_title("Training loss")
@@ -206,8 +237,10 @@ def main(argv: list[str] | None = None) -> float:
     if args.steps < 1:
         parser.error(f"--steps must be at least 1, got {args.steps}")
     _require_extra("optax", "matplotlib", "tqdm")  # before any work, not after the training
-    print(f"equinox {eqx.__version__} from {os.path.dirname(eqx.__file__)}; JAX {jax.__version__} on "
-          f"{jax.devices()[0].platform}")
+    print(
+        f"equinox {eqx.__version__} from {os.path.dirname(eqx.__file__)}; JAX {jax.__version__} on "
+        f"{jax.devices()[0].platform}"
+    )
     data_key, model_key, train_key = jax.random.split(jax.random.key(args.seed), 3)
     train_points, train_labels = make_spirals(data_key, 2048)
     test_points, test_labels = make_spirals(jax.random.fold_in(data_key, 1), 512)

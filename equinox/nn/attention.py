@@ -23,32 +23,44 @@ from ..tree import tree_at
 def _check_index(x, num_embeddings: int):
     "An integer scalar index, checked against the table when its value is known."
     if isinstance(x, (bool, np.bool_)) or not (isinstance(x, (int, np.integer)) or is_array(x)):
-        raise TypeError(f"Embedding: the index must be an integer scalar (a Python int or an integer array of "
-                        f"shape ()), got {type(x).__name__}.")
+        raise TypeError(
+            f"Embedding: the index must be an integer scalar (a Python int or an integer array of "
+            f"shape ()), got {type(x).__name__}."
+        )
     if is_array(x):
         if not jnp.issubdtype(x.dtype, jnp.integer):
-            raise TypeError(f"Embedding: the index must have an integer dtype, got {x.dtype}. Token ids are "
-                            f"integers; convert with `x.astype(jnp.int32)` if they are whole numbers.")
+            raise TypeError(
+                f"Embedding: the index must have an integer dtype, got {x.dtype}. Token ids are "
+                f"integers; convert with `x.astype(jnp.int32)` if they are whole numbers."
+            )
         _check_input(x, (), "Embedding", "index")
         if isinstance(x, jax.core.Tracer):
             return x
     if not -num_embeddings <= int(x) < num_embeddings:
-        raise IndexError(f"Embedding: index {int(x)} is out of range for a table of {num_embeddings} embeddings "
-                         f"(valid: 0 to {num_embeddings - 1}, or negative from the end).")
+        raise IndexError(
+            f"Embedding: index {int(x)} is out of range for a table of {num_embeddings} embeddings "
+            f"(valid: 0 to {num_embeddings - 1}, or negative from the end)."
+        )
     return x
 
 # %% ../../nbs/16_nn_attention.ipynb #44117638
 def _check_weight(weight, num_embeddings, embedding_size, dtype):
     if not is_array(weight) or np.ndim(weight) != 2:
-        raise ValueError(f"Embedding: weight must be an array of shape (num_embeddings, embedding_size), got "
-                         f"{type(weight).__name__}{' of shape ' + str(tuple(weight.shape)) if is_array(weight) else ''}.")
+        raise ValueError(
+            f"Embedding: weight must be an array of shape (num_embeddings, embedding_size), got "
+            f"{type(weight).__name__}{' of shape ' + str(tuple(weight.shape)) if is_array(weight) else ''}."
+        )
     weight = jnp.asarray(weight, None if dtype is None else _check_dtype(dtype, "Embedding"))
     _check_dtype(weight.dtype, "Embedding")
-    for name, given, actual in (("num_embeddings", num_embeddings, weight.shape[0]),
-                                ("embedding_size", embedding_size, weight.shape[1])):
+    for name, given, actual in (
+        ("num_embeddings", num_embeddings, weight.shape[0]),
+        ("embedding_size", embedding_size, weight.shape[1]),
+    ):
         if given is not None and given != actual:
-            raise ValueError(f"Embedding: {name}={given!r} disagrees with weight of shape {tuple(weight.shape)}. "
-                             f"Leave {name} out when giving weight.")
+            raise ValueError(
+                f"Embedding: {name}={given!r} disagrees with weight of shape {tuple(weight.shape)}. "
+                f"Leave {name} out when giving weight."
+            )
     return weight
 
 
@@ -69,30 +81,41 @@ class Embedding(Module):
     **Fields:** `weight`, shape `(num_embeddings, embedding_size)`; `num_embeddings` and `embedding_size`
     (static ints).
     """
+
     weight: jax.Array
     num_embeddings: int = field(static=True)
     embedding_size: int = field(static=True)
 
-    def __init__(self, num_embeddings: int | None = None, embedding_size: int | None = None, weight: Any = None,
-                 dtype: Any = None, *, key: jax.Array | None = None):
+    def __init__(
+        self,
+        num_embeddings: int | None = None,
+        embedding_size: int | None = None,
+        weight: Any = None,
+        dtype: Any = None,
+        *,
+        key: jax.Array | None = None,
+    ):
         if weight is not None:
             self.weight = _check_weight(weight, num_embeddings, embedding_size, dtype)
             self.num_embeddings, self.embedding_size = self.weight.shape
             return
         if num_embeddings is None or embedding_size is None:
-            raise ValueError("Embedding: give `num_embeddings` and `embedding_size` (and a `key`) to draw a table, "
-                             "or `weight`, an array of shape (num_embeddings, embedding_size).")
+            raise ValueError(
+                "Embedding: give `num_embeddings` and `embedding_size` (and a `key`) to draw a table, "
+                "or `weight`, an array of shape (num_embeddings, embedding_size)."
+            )
         self.num_embeddings = _check_size(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_size = _check_size(embedding_size, "embedding_size", "Embedding")
         _check_key(key, "Embedding")
         shape = (self.num_embeddings, self.embedding_size)
         self.weight = jax.random.normal(key, shape, _check_dtype(dtype, "Embedding"))
 
-    def __call__(self,
-                 x: Any,  # one token id: a Python int or an integer array of shape (); for a sequence use `jax.vmap(embedding)(ids)`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # row `x` of `weight`, shape `(embedding_size,)`; NaN if a traced `x` is out of range
+    def __call__(
+        self,
+        x: Any,  # one token id: a Python int or an integer array of shape (); for a sequence use `jax.vmap(embedding)(ids)`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # row `x` of `weight`, shape `(embedding_size,)`; NaN if a traced `x` is out of range
         "Look up the vector of one token."
         x = _check_index(x, self.num_embeddings)
         return jnp.take(self.weight, x, axis=0, mode="fill", fill_value=jnp.nan)
@@ -115,8 +138,10 @@ def _check_sequence(x, size: int, layer: str, what: str):
     if len(shape) != 2 or shape[1] != size:
         message = f"{layer}: expected {what} of shape (seq_len, {size}), got shape {tuple(shape)}."
         if len(shape) > 2 and shape[-1] == size:
-            message += (f" Layers take one sequence at a time; this looks like a batch of {shape[0]}. "
-                        f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`.")
+            message += (
+                f" Layers take one sequence at a time; this looks like a batch of {shape[0]}. "
+                f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`."
+            )
         raise ValueError(message)
     if not jnp.issubdtype(x.dtype, jnp.inexact):
         raise TypeError(f"{layer}: {what} must have a floating-point dtype, got {x.dtype}.")
@@ -134,6 +159,7 @@ class RotaryPositionalEmbedding(Module):
 
     It has no parameters. **Fields:** `embedding_size`, `theta`, `dtype` (all static).
     """
+
     embedding_size: int = field(static=True)
     theta: float = field(static=True)
     dtype: Any = field(static=True)
@@ -142,17 +168,20 @@ class RotaryPositionalEmbedding(Module):
         layer = "RotaryPositionalEmbedding"
         self.embedding_size = _check_size(embedding_size, "embedding_size", layer)
         if self.embedding_size % 2:
-            raise ValueError(f"{layer}: embedding_size must be even (features are rotated in pairs), got {embedding_size}.")
+            raise ValueError(
+                f"{layer}: embedding_size must be even (features are rotated in pairs), got {embedding_size}."
+            )
         if isinstance(theta, bool) or not isinstance(theta, (int, float, np.integer, np.floating)) or not theta > 0:
             raise ValueError(f"{layer}: theta must be a positive number, got {theta!r}.")
         self.theta = float(theta)
         self.dtype = _check_dtype(dtype, layer)
 
-    def __call__(self,
-                 x: jax.Array,  # one sequence, shape `(seq_len, embedding_size)`, floating point; position `p` is row `p`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # the rotated sequence, same shape and dtype as `x`
+    def __call__(
+        self,
+        x: jax.Array,  # one sequence, shape `(seq_len, embedding_size)`, floating point; position `p` is row `p`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # the rotated sequence, same shape and dtype as `x`
         "Rotate each row of `x` by its position's angles."
         _check_sequence(x, self.embedding_size, "RotaryPositionalEmbedding", "x")
         cos, sin = _rotary_tables(x.shape[0], self.embedding_size, self.theta, self.dtype)
@@ -200,19 +229,27 @@ def _dropout_flag(dropout_p: float, field_flag, inference, deterministic, key):
     layer = "MultiheadAttention"
     if inference is not None and deterministic is not None:
         raise TypeError(f"{layer}: give `inference` or its older spelling `deterministic`, not both.")
-    flag = field_flag if inference is None and deterministic is None else (deterministic if inference is None else inference)
+    flag = (
+        field_flag
+        if inference is None and deterministic is None
+        else (deterministic if inference is None else inference)
+    )
     if not (isinstance(flag, bool) or (isinstance(flag, jax.Array) and flag.shape == () and flag.dtype == bool)):
         raise TypeError(f"{layer}: inference must be True or False, got {flag!r}.")
     if dropout_p == 0 or flag is True:
         return True
     if key is None:
         if isinstance(flag, jax.core.Tracer):
-            raise ValueError(f"{layer}: the `inference` flag is a traced value here, not True or False, so without a "
-                             "`key` it cannot tell whether to drop. Use `equinox.filter_jit` (which keeps Python "
-                             "bools static), pass `inference=True` at the call, or pass a `key`.")
-        raise ValueError(f"{layer}: a `key` is needed for attention dropout (dropout_p={dropout_p}). Call "
-                         "`attention(q, k, v, key=key)`, or switch dropout off with `inference=True` (at the call "
-                         "or in the layer).")
+            raise ValueError(
+                f"{layer}: the `inference` flag is a traced value here, not True or False, so without a "
+                "`key` it cannot tell whether to drop. Use `equinox.filter_jit` (which keeps Python "
+                "bools static), pass `inference=True` at the call, or pass a `key`."
+            )
+        raise ValueError(
+            f"{layer}: a `key` is needed for attention dropout (dropout_p={dropout_p}). Call "
+            "`attention(q, k, v, key=key)`, or switch dropout off with `inference=True` (at the call "
+            "or in the layer)."
+        )
     _check_key(key, layer)
     return flag
 
@@ -221,11 +258,15 @@ def _check_mask(mask, num_heads: int, q_seq: int, kv_seq: int):
     layer = "MultiheadAttention"
     if not is_array(mask) or mask.dtype != bool:
         got = f"dtype {mask.dtype}" if is_array(mask) else type(mask).__name__
-        raise TypeError(f"{layer}: mask must be a boolean array, True where a query may attend to a key, got {got}. "
-                        "Convert a 0/1 mask with `mask.astype(bool)`.")
+        raise TypeError(
+            f"{layer}: mask must be a boolean array, True where a query may attend to a key, got {got}. "
+            "Convert a 0/1 mask with `mask.astype(bool)`."
+        )
     if tuple(mask.shape) not in ((q_seq, kv_seq), (num_heads, q_seq, kv_seq)):
-        message = (f"{layer}: mask must have shape (q_seq, kv_seq) = {(q_seq, kv_seq)} or (num_heads, q_seq, "
-                   f"kv_seq) = {(num_heads, q_seq, kv_seq)}, got {tuple(mask.shape)}.")
+        message = (
+            f"{layer}: mask must have shape (q_seq, kv_seq) = {(q_seq, kv_seq)} or (num_heads, q_seq, "
+            f"kv_seq) = {(num_heads, q_seq, kv_seq)}, got {tuple(mask.shape)}."
+        )
         if mask.ndim == 4 or (mask.ndim == 3 and mask.shape[0] != num_heads):
             message += " Layers take one sequence at a time; to batch, use jax.vmap over the inputs and the mask."
         raise ValueError(message)
@@ -239,8 +280,10 @@ def _check_heads(process_heads, q, k, v):
         raise TypeError(f"MultiheadAttention: process_heads must return a tuple (q, k, v), got {type(out).__name__}.")
     for name, before, after in zip("qkv", (q, k, v), out):
         if getattr(after, "shape", None) != before.shape:
-            raise ValueError(f"MultiheadAttention: process_heads must keep the shape of {name}, {before.shape}, "
-                             f"got {getattr(after, 'shape', type(after).__name__)}.")
+            raise ValueError(
+                f"MultiheadAttention: process_heads must keep the shape of {name}, {before.shape}, "
+                f"got {getattr(after, 'shape', type(after).__name__)}."
+            )
     return out
 
 # %% ../../nbs/16_nn_attention.ipynb #c2af5160
@@ -248,8 +291,10 @@ def _head_size(given, name: str, query_size: int, num_heads: int) -> int:
     if given is not None:
         return _check_size(given, name, "MultiheadAttention")
     if query_size % num_heads:
-        raise ValueError(f"MultiheadAttention: query_size={query_size} is not divisible by num_heads={num_heads}, so "
-                         f"{name} has no default. Pass {name} explicitly.")
+        raise ValueError(
+            f"MultiheadAttention: query_size={query_size} is not divisible by num_heads={num_heads}, so "
+            f"{name} has no default. Pass {name} explicitly."
+        )
     return query_size // num_heads
 
 
@@ -282,6 +327,7 @@ class MultiheadAttention(Module):
     **Fields:** the `Linear` layers `query_proj`, `key_proj`, `value_proj`, `output_proj`; `inference`; and the
     static sizes, bias flags and `dropout_p` as given (with defaults filled in).
     """
+
     query_proj: Linear
     key_proj: Linear
     value_proj: Linear
@@ -300,16 +346,32 @@ class MultiheadAttention(Module):
     use_output_bias: bool = field(static=True)
     dropout_p: float = field(static=True)
 
-    def __init__(self, num_heads: int, query_size: int, key_size: int | None = None, value_size: int | None = None,
-                 output_size: int | None = None, qk_size: int | None = None, vo_size: int | None = None,
-                 use_query_bias: bool = False, use_key_bias: bool = False, use_value_bias: bool = False,
-                 use_output_bias: bool = False, dropout_p: float = 0.0, inference: bool = False, dtype: Any = None,
-                 *, key: jax.Array):
+    def __init__(
+        self,
+        num_heads: int,
+        query_size: int,
+        key_size: int | None = None,
+        value_size: int | None = None,
+        output_size: int | None = None,
+        qk_size: int | None = None,
+        vo_size: int | None = None,
+        use_query_bias: bool = False,
+        use_key_bias: bool = False,
+        use_value_bias: bool = False,
+        use_output_bias: bool = False,
+        dropout_p: float = 0.0,
+        inference: bool = False,
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+    ):
         layer = "MultiheadAttention"
         self.num_heads = _check_size(num_heads, "num_heads", layer)
         self.query_size = _check_size(query_size, "query_size", layer)
-        sizes = {name: self.query_size if given is None else _check_size(given, name, layer)
-                 for name, given in (("key_size", key_size), ("value_size", value_size), ("output_size", output_size))}
+        sizes = {
+            name: self.query_size if given is None else _check_size(given, name, layer)
+            for name, given in (("key_size", key_size), ("value_size", value_size), ("output_size", output_size))
+        }
         self.key_size, self.value_size, self.output_size = sizes.values()
         self.qk_size = _head_size(qk_size, "qk_size", self.query_size, self.num_heads)
         self.vo_size = _head_size(vo_size, "vo_size", self.query_size, self.num_heads)
@@ -318,7 +380,11 @@ class MultiheadAttention(Module):
         self.use_value_bias = _check_flag(use_value_bias, "use_value_bias")
         self.use_output_bias = _check_flag(use_output_bias, "use_output_bias")
         self.inference = _check_flag(inference, "inference")
-        if isinstance(dropout_p, bool) or not isinstance(dropout_p, (int, float, np.floating)) or not 0 <= dropout_p < 1:
+        if (
+            isinstance(dropout_p, bool)
+            or not isinstance(dropout_p, (int, float, np.floating))
+            or not 0 <= dropout_p < 1
+        ):
             raise ValueError(f"{layer}: dropout_p must be a probability in [0, 1), got {dropout_p!r}.")
         self.dropout_p = float(dropout_p)
         _check_key(key, layer)
@@ -330,17 +396,18 @@ class MultiheadAttention(Module):
         self.value_proj = _projection(keys[2], self.value_size, vo, use_value_bias, dtype, xavier=True)
         self.output_proj = _projection(keys[3], vo, self.output_size, use_output_bias, dtype, xavier=False)
 
-    def __call__(self,
-                 query: jax.Array,  # one query sequence, shape `(q_seq, query_size)`; for a batch use `jax.vmap`
-                 key_: jax.Array,  # the key sequence, shape `(kv_seq, key_size)` (self-attention: the query again)
-                 value: jax.Array,  # the value sequence, shape `(kv_seq, value_size)`
-                 mask: jax.Array | None = None,  # optional bool, `(q_seq, kv_seq)` or `(num_heads, q_seq, kv_seq)`: True where query t may attend to key s
-                 *,
-                 key: jax.Array | None = None,  # PRNG key for attention dropout; needed only when dropout is active
-                 inference: bool | None = None,  # True/False overrides the layer's `inference` for this call; None uses it
-                 deterministic: bool | None = None,  # older spelling of `inference`; give at most one of the two
-                 process_heads: Callable | None = None,  # optional `f(q, k, v) -> (q, k, v)` on per-head arrays `(seq, num_heads, size)`, shapes kept (e.g. RoPE)
-                 ) -> jax.Array:  # shape `(q_seq, output_size)`
+    def __call__(
+        self,
+        query: jax.Array,  # one query sequence, shape `(q_seq, query_size)`; for a batch use `jax.vmap`
+        key_: jax.Array,  # the key sequence, shape `(kv_seq, key_size)` (self-attention: the query again)
+        value: jax.Array,  # the value sequence, shape `(kv_seq, value_size)`
+        mask: jax.Array | None = None,  # bool `(q_seq, kv_seq)` or `(heads, q_seq, kv_seq)`: query t may see key s
+        *,
+        key: jax.Array | None = None,  # PRNG key for attention dropout; needed only when dropout is active
+        inference: bool | None = None,  # True/False overrides the layer's `inference` for this call; None uses it
+        deterministic: bool | None = None,  # older spelling of `inference`; give at most one of the two
+        process_heads: Callable | None = None,  # maps per-head `(seq, heads, size)` q, k, v to new ones (e.g. RoPE)
+    ) -> jax.Array:  # shape `(q_seq, output_size)`
         "Attend from each query position to the key/value sequence."
         layer = "MultiheadAttention"
         _check_sequence(query, self.query_size, layer, "query")

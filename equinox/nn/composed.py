@@ -46,8 +46,10 @@ def _accepts_key(layer) -> bool:
 
 # %% ../../nbs/13_nn_composed.ipynb #466f8caa
 def _no_state_given(i: int, layer):
-    return TypeError(f"Sequential: layers[{i}] ({type(layer).__name__}) keeps state, so the Sequential needs one: call it "
-                     "as `seq(x, state)`, which returns `(out, state)` (make the state with `eqx.nn.make_with_state`).")
+    return TypeError(
+        f"Sequential: layers[{i}] ({type(layer).__name__}) keeps state, so the Sequential needs one: call it "
+        "as `seq(x, state)`, which returns `(out, state)` (make the state with `eqx.nn.make_with_state`)."
+    )
 
 
 class Sequential(StatefulLayer):
@@ -64,6 +66,7 @@ class Sequential(StatefulLayer):
     **Indexing:** `seq[i]` is the `i`-th layer, `seq[a:b]` a `Sequential` of those layers; `len(seq)` is the number
     of layers, and iterating goes through them in order.
     """
+
     layers: tuple
 
     def __init__(self, layers: Sequence[Callable]):
@@ -74,12 +77,13 @@ class Sequential(StatefulLayer):
                 raise TypeError(f"Sequential: layers[{i}] is not callable: {layer!r}.")
         self.layers = tuple(layers)
 
-    def __call__(self,
-                 x: Any,  # the input of the first layer, e.g. one sample of shape `(in_features,)`
-                 state: Any = _NO_STATE,  # optional: the model's `State`, threaded through the stateful layers
-                 *,
-                 key: jax.Array | None = None,  # PRNG key, split among the layers whose call declares `key`; None: no layer gets one
-                 ) -> Any:  # the output of the last layer; the pair `(out, state)` when `state` is given
+    def __call__(
+        self,
+        x: Any,  # the input of the first layer, e.g. one sample of shape `(in_features,)`
+        state: Any = _NO_STATE,  # optional: the model's `State`, threaded through the stateful layers
+        *,
+        key: jax.Array | None = None,  # PRNG key, split among the layers whose call takes a `key`; None: none gets one
+    ) -> Any:  # the output of the last layer; the pair `(out, state)` when `state` is given
         "Apply the layers in order; a layer that takes no key is called as `layer(x)`."
         if key is None and state is _NO_STATE:
             for i, layer in enumerate(self.layers):
@@ -119,8 +123,9 @@ class Sequential(StatefulLayer):
         return iter(self.layers)
 
 # %% ../../nbs/13_nn_composed.ipynb #fd1f0791
-def identity(x: Any,  # any value
-             ) -> Any:  # `x` itself
+def identity(
+    x: Any,  # any value
+) -> Any:  # `x` itself
     "The identity function: the default `final_activation` of `MLP`."
     return x
 
@@ -158,13 +163,26 @@ class MLP(Module):
     and `final_activation`. The sizes are properties read off the layers: `in_size`, `out_size`, `depth`, and
     `width_size` (`None` when `depth` is 0).
     """
+
     layers: tuple
     activation: Callable = field(static=True)
     final_activation: Callable = field(static=True)
 
-    def __init__(self, in_size: int | str, out_size: int | str, width_size: int, depth: int,
-                 activation: Callable = jax.nn.relu, final_activation: Callable = identity, use_bias: bool = True,
-                 use_final_bias: bool = True, dtype: Any = None, *, scan: bool = False, key: jax.Array):
+    def __init__(
+        self,
+        in_size: int | str,
+        out_size: int | str,
+        width_size: int,
+        depth: int,
+        activation: Callable = jax.nn.relu,
+        final_activation: Callable = identity,
+        use_bias: bool = True,
+        use_final_bias: bool = True,
+        dtype: Any = None,
+        *,
+        scan: bool = False,
+        key: jax.Array,
+    ):
         _check_features(in_size, "in_size", "MLP")
         _check_features(out_size, "out_size", "MLP")
         _check_size(width_size, "width_size", "MLP")
@@ -211,11 +229,12 @@ class MLP(Module):
         "Size of the hidden layers (`None` when `depth` is 0)."
         return self.layers[0].out_features if len(self.layers) > 1 else None
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, shape `(in_size,)` (`()` if "scalar"); for a batch use `jax.vmap(mlp)(xs)`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # `final_activation` of the output layer, shape `(out_size,)` (`()` if "scalar")
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, shape `(in_size,)` (`()` if "scalar"); for a batch use `jax.vmap(mlp)(xs)`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # `final_activation` of the output layer, shape `(out_size,)` (`()` if "scalar")
         "Apply the hidden layers, each followed by `activation`, then the output layer and `final_activation`."
         if self._stacked():
             first, stacked, last = self.layers

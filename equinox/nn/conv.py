@@ -24,10 +24,14 @@ def _is_int(value) -> bool:
 def _per_dim(value, n: int, name: str, layer: str, minimum: int = 1) -> tuple:
     "An int, or a sequence of `n` ints, each at least `minimum`, as a tuple of `n` ints."
     values = (value,) * n if _is_int(value) else value
-    if not (isinstance(values, (tuple, list)) and len(values) == n and all(_is_int(v) and v >= minimum for v in values)):
+    if not (
+        isinstance(values, (tuple, list)) and len(values) == n and all(_is_int(v) and v >= minimum for v in values)
+    ):
         kind = "positive" if minimum == 1 else "non-negative"
-        raise ValueError(f"{layer}: {name} must be a {kind} int or a sequence of {n} {kind} ints "
-                         f"(one per spatial dimension), got {value!r}.")
+        raise ValueError(
+            f"{layer}: {name} must be a {kind} int or a sequence of {n} {kind} ints "
+            f"(one per spatial dimension), got {value!r}."
+        )
     return tuple(int(v) for v in values)
 
 # %% ../../nbs/14_nn_conv.ipynb #eaf9372e
@@ -44,11 +48,16 @@ def _parse_padding(padding, n: int, layer: str):
             return tuple((p, p) for p in _per_dim(padding, n, "padding", layer, minimum=0))
         except ValueError:
             pass  # reported below, with every accepted form
-    elif (isinstance(padding, (tuple, list)) and len(padding) == n
-          and all(isinstance(p, (tuple, list)) and len(p) == 2 and all(_is_int(q) and q >= 0 for q in p) for p in padding)):
+    elif (
+        isinstance(padding, (tuple, list))
+        and len(padding) == n
+        and all(isinstance(p, (tuple, list)) and len(p) == 2 and all(_is_int(q) and q >= 0 for q in p) for p in padding)
+    ):
         return tuple((int(low), int(high)) for low, high in padding)
-    raise ValueError(f"{layer}: padding must be a non-negative int, a sequence of {n} of them, a sequence of {n} "
-                     f"(low, high) pairs, or one of 'SAME', 'SAME_LOWER', 'VALID'; got {padding!r}.")
+    raise ValueError(
+        f"{layer}: padding must be a non-negative int, a sequence of {n} of them, a sequence of {n} "
+        f"(low, high) pairs, or one of 'SAME', 'SAME_LOWER', 'VALID'; got {padding!r}."
+    )
 
 
 def _string_pads(padding: str, sizes: Sequence[int], spans: Sequence[int], stride: Sequence[int]) -> tuple:
@@ -82,13 +91,16 @@ def _check_channels_first(x, channels: int, n: int, layer: str):
         return
     message = f"{layer}: expected input of shape {expected}, got shape {tuple(shape)}."
     if len(shape) == n + 2 and shape[1] == channels:
-        message += (f" Layers take one sample at a time; this looks like a batch of {shape[0]}. "
-                    f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`.")
+        message += (
+            f" Layers take one sample at a time; this looks like a batch of {shape[0]}. "
+            f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`."
+        )
     raise ValueError(message)
 
 # %% ../../nbs/14_nn_conv.ipynb #033fbecc
 class _ConvBase(Module):
     "The arguments and fields `Conv` and `ConvTranspose` share; each subclass draws its own parameters."
+
     weight: jax.Array
     bias: jax.Array | None
     num_spatial_dims: int = field(static=True)
@@ -102,8 +114,23 @@ class _ConvBase(Module):
     use_bias: bool = field(static=True)
     padding_mode: str = field(static=True)
 
-    def _configure(self, num_spatial_dims, in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
-                   use_bias, padding_mode, dtype, key, weight_shape, bound):
+    def _configure(
+        self,
+        num_spatial_dims,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        groups,
+        use_bias,
+        padding_mode,
+        dtype,
+        key,
+        weight_shape,
+        bound,
+    ):
         layer = type(self).__name__
         n = self.num_spatial_dims = _check_size(num_spatial_dims, "num_spatial_dims", layer)
         self.in_channels = _check_size(in_channels, "in_channels", layer)
@@ -111,8 +138,10 @@ class _ConvBase(Module):
         self.groups = _check_size(groups, "groups", layer)
         for name, channels in (("in_channels", self.in_channels), ("out_channels", self.out_channels)):
             if channels % self.groups:
-                raise ValueError(f"{layer}: {name} ({channels}) must be a multiple of groups ({self.groups}), since "
-                                 f"each group has {name}/groups channels.")
+                raise ValueError(
+                    f"{layer}: {name} ({channels}) must be a multiple of groups ({self.groups}), since "
+                    f"each group has {name}/groups channels."
+                )
         self.kernel_size = _per_dim(kernel_size, n, "kernel_size", layer)
         self.stride = _per_dim(stride, n, "stride", layer)
         self.dilation = _per_dim(dilation, n, "dilation", layer)
@@ -163,19 +192,45 @@ class Conv(_ConvBase):
     `kernel_size`, `stride`, `dilation` as tuples and `padding` as `(low, high)` pairs or a string.
     """
 
-    def __init__(self, num_spatial_dims: int, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, use_bias: bool = True, padding_mode: str = "ZEROS", dtype: Any = None,
-                 *, key: jax.Array):
-        self._configure(num_spatial_dims, in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
-                        use_bias, padding_mode, dtype, key,
-                        weight_shape=lambda c: (c.out_channels, c.in_channels // c.groups, *c.kernel_size),
-                        bound=lambda c: 1 / math.sqrt(c.in_channels // c.groups * math.prod(c.kernel_size)))
+    def __init__(
+        self,
+        num_spatial_dims: int,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups: int = 1,
+        use_bias: bool = True,
+        padding_mode: str = "ZEROS",
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+    ):
+        self._configure(
+            num_spatial_dims,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            use_bias,
+            padding_mode,
+            dtype,
+            key,
+            weight_shape=lambda c: (c.out_channels, c.in_channels // c.groups, *c.kernel_size),
+            bound=lambda c: 1 / math.sqrt(c.in_channels // c.groups * math.prod(c.kernel_size)),
+        )
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, shape `(in_channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # shape `(out_channels, *out_spatial)`, `out = (size + low + high - span) // stride + 1` with `span = dilation * (kernel_size - 1) + 1`
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, shape `(in_channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # shape `(out_channels, *out_spatial)`, `out = (size + low + high - span) // stride + 1` with `span = dilation * (kernel_size - 1) + 1`
         "Convolve one sample."
         layer = type(self).__name__
         _check_channels_first(x, self.in_channels, self.num_spatial_dims, layer)
@@ -183,18 +238,28 @@ class Conv(_ConvBase):
         pads = _string_pads(self.padding, sizes, spans, self.stride) if isinstance(self.padding, str) else self.padding
         for axis, (size, span, (low, high)) in enumerate(zip(sizes, spans, pads)):
             if size + low + high < span:
-                raise ValueError(f"{layer}: spatial axis {axis} has size {size}, {size + low + high} once padded, which "
-                                 f"is less than the dilated kernel size {span}; give a larger input or more padding.")
+                raise ValueError(
+                    f"{layer}: spatial axis {axis} has size {size}, {size + low + high} once padded, which "
+                    f"is less than the dilated kernel size {span}; give a larger input or more padding."
+                )
             if self.padding_mode == "REFLECT" and max(low, high) >= size:
-                raise ValueError(f"{layer}: padding_mode 'REFLECT' needs pads smaller than the input; spatial axis "
-                                 f"{axis} has size {size} and pads {(low, high)}.")
+                raise ValueError(
+                    f"{layer}: padding_mode 'REFLECT' needs pads smaller than the input; spatial axis "
+                    f"{axis} has size {size} and pads {(low, high)}."
+                )
         dtype = jnp.result_type(x, self.weight)
         x = x.astype(dtype)
         if self.padding_mode != "ZEROS":
             x = jnp.pad(x, ((0, 0),) + tuple(pads), mode=_PAD_MODES[self.padding_mode])
             pads = ((0, 0),) * self.num_spatial_dims
-        y = jax.lax.conv_general_dilated(x[None], self.weight.astype(dtype), window_strides=self.stride, padding=pads,
-                                         rhs_dilation=self.dilation, feature_group_count=self.groups)[0]
+        y = jax.lax.conv_general_dilated(
+            x[None],
+            self.weight.astype(dtype),
+            window_strides=self.stride,
+            padding=pads,
+            rhs_dilation=self.dilation,
+            feature_group_count=self.groups,
+        )[0]
         return self._finish(y)
 
 # %% ../../nbs/14_nn_conv.ipynb #edf1f898
@@ -207,11 +272,35 @@ class Conv1d(Conv):
     - `groups`, `use_bias`, `padding_mode`, `dtype`, `key` (keyword-only): as for `Conv`, with one spatial dimension.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
-                 groups: int = 1, use_bias: bool = True, padding_mode: str = "ZEROS", dtype: Any = None,
-                 *, key: jax.Array):
-        super().__init__(1, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, use_bias,
-                         padding_mode, dtype, key=key)
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups: int = 1,
+        use_bias: bool = True,
+        padding_mode: str = "ZEROS",
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+    ):
+        super().__init__(
+            1,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            use_bias,
+            padding_mode,
+            dtype,
+            key=key,
+        )
 
 
 class Conv2d(Conv):
@@ -223,11 +312,35 @@ class Conv2d(Conv):
     - `groups`, `use_bias`, `padding_mode`, `dtype`, `key` (keyword-only): as for `Conv`, with two spatial dimensions.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
-                 groups: int = 1, use_bias: bool = True, padding_mode: str = "ZEROS", dtype: Any = None,
-                 *, key: jax.Array):
-        super().__init__(2, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, use_bias,
-                         padding_mode, dtype, key=key)
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups: int = 1,
+        use_bias: bool = True,
+        padding_mode: str = "ZEROS",
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+    ):
+        super().__init__(
+            2,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            use_bias,
+            padding_mode,
+            dtype,
+            key=key,
+        )
 
 
 class Conv3d(Conv):
@@ -239,11 +352,35 @@ class Conv3d(Conv):
     - `groups`, `use_bias`, `padding_mode`, `dtype`, `key` (keyword-only): as for `Conv`, with three spatial dimensions.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
-                 groups: int = 1, use_bias: bool = True, padding_mode: str = "ZEROS", dtype: Any = None,
-                 *, key: jax.Array):
-        super().__init__(3, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, use_bias,
-                         padding_mode, dtype, key=key)
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups: int = 1,
+        use_bias: bool = True,
+        padding_mode: str = "ZEROS",
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+    ):
+        super().__init__(
+            3,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            use_bias,
+            padding_mode,
+            dtype,
+            key=key,
+        )
 
 # %% ../../nbs/14_nn_conv.ipynb #9c8cf21e
 def _transpose_kernel(weight: jax.Array, groups: int) -> jax.Array:
@@ -280,51 +417,94 @@ class ConvTranspose(_ConvBase):
     ±1/sqrt(fan_in), `fan_in = out_channels // groups * prod(kernel_size)`, as PyTorch initialises
     `ConvTranspose*d`; `output_padding` (a tuple) and the arguments as for `Conv` (static).
     """
+
     output_padding: tuple = field(static=True)
 
-    def __init__(self, num_spatial_dims: int, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 output_padding=0, dilation=1, groups: int = 1, use_bias: bool = True, padding_mode: str = "ZEROS",
-                 dtype: Any = None, *, key: jax.Array):
-        self._configure(num_spatial_dims, in_channels, out_channels, kernel_size, stride, padding, dilation, groups,
-                        use_bias, padding_mode, dtype, key,
-                        weight_shape=lambda c: (c.out_channels, c.in_channels // c.groups, *c.kernel_size),
-                        bound=lambda c: 1 / math.sqrt(c.out_channels // c.groups * math.prod(c.kernel_size)))
+    def __init__(
+        self,
+        num_spatial_dims: int,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        dilation=1,
+        groups: int = 1,
+        use_bias: bool = True,
+        padding_mode: str = "ZEROS",
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+    ):
+        self._configure(
+            num_spatial_dims,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups,
+            use_bias,
+            padding_mode,
+            dtype,
+            key,
+            weight_shape=lambda c: (c.out_channels, c.in_channels // c.groups, *c.kernel_size),
+            bound=lambda c: 1 / math.sqrt(c.out_channels // c.groups * math.prod(c.kernel_size)),
+        )
         layer = type(self).__name__
         if self.padding_mode != "ZEROS":
-            raise ValueError(f"{layer}: padding_mode must be 'ZEROS' (the only mode PyTorch's transposed "
-                             f"convolutions have too), got {padding_mode!r}.")
+            raise ValueError(
+                f"{layer}: padding_mode must be 'ZEROS' (the only mode PyTorch's transposed "
+                f"convolutions have too), got {padding_mode!r}."
+            )
         self.output_padding = _per_dim(output_padding, self.num_spatial_dims, "output_padding", layer, minimum=0)
         for axis, (extra, step, d) in enumerate(zip(self.output_padding, self.stride, self.dilation)):
             if extra >= max(step, d):
-                raise ValueError(f"{layer}: output_padding must be less than the stride or the dilation of its axis; "
-                                 f"axis {axis} has output_padding {extra}, stride {step} and dilation {d}.")
+                raise ValueError(
+                    f"{layer}: output_padding must be less than the stride or the dilation of its axis; "
+                    f"axis {axis} has output_padding {extra}, stride {step} and dilation {d}."
+                )
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, shape `(in_channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # shape `(out_channels, *out_spatial)`, `out = (size - 1) * stride - low - high + span + output_padding`
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, shape `(in_channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # `(out_channels, *out_spatial)`: `(size - 1) * stride - low - high + span + output_padding`
         "Apply the transposed convolution to one sample."
         layer = type(self).__name__
         _check_channels_first(x, self.in_channels, self.num_spatial_dims, layer)
         sizes, spans = x.shape[1:], self._spans()
         if isinstance(self.padding, str):
-            pads = _string_pads(self.padding, [size * step for size, step in zip(sizes, self.stride)], spans, self.stride)
+            pads = _string_pads(
+                self.padding, [size * step for size, step in zip(sizes, self.stride)], spans, self.stride
+            )
         else:
             pads = self.padding
         # Transposing moves the pads: a full-width border (span - 1) less the convolution's own pads.
         lax_pads = []
-        for axis, (size, step, span, (low, high), extra) in enumerate(zip(sizes, self.stride, spans, pads,
-                                                                          self.output_padding)):
+        for axis, (size, step, span, (low, high), extra) in enumerate(
+            zip(sizes, self.stride, spans, pads, self.output_padding)
+        ):
             if (size - 1) * step + span - low - high + extra < 1:
-                raise ValueError(f"{layer}: spatial axis {axis} has size {size}, which leaves no output positions "
-                                 f"once the pads {(low, high)} are removed; give a larger input or less padding.")
+                raise ValueError(
+                    f"{layer}: spatial axis {axis} has size {size}, which leaves no output positions "
+                    f"once the pads {(low, high)} are removed; give a larger input or less padding."
+                )
             lax_pads.append((span - 1 - low, span - 1 - high + extra))
         dtype = jnp.result_type(x, self.weight)
         kernel = jnp.flip(self.weight, tuple(range(2, 2 + self.num_spatial_dims))).astype(dtype)
-        y = jax.lax.conv_general_dilated(x.astype(dtype)[None], kernel, window_strides=(1,) * self.num_spatial_dims,
-                                         padding=lax_pads, lhs_dilation=self.stride, rhs_dilation=self.dilation,
-                                         feature_group_count=self.groups)[0]
+        y = jax.lax.conv_general_dilated(
+            x.astype(dtype)[None],
+            kernel,
+            window_strides=(1,) * self.num_spatial_dims,
+            padding=lax_pads,
+            lhs_dilation=self.stride,
+            rhs_dilation=self.dilation,
+            feature_group_count=self.groups,
+        )[0]
         return self._finish(y)
 
 # %% ../../nbs/14_nn_conv.ipynb #a3506b27
@@ -338,11 +518,37 @@ class ConvTranspose1d(ConvTranspose):
       one spatial dimension.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
-                 dilation=1, groups: int = 1, use_bias: bool = True, padding_mode: str = "ZEROS", dtype: Any = None,
-                 *, key: jax.Array):
-        super().__init__(1, in_channels, out_channels, kernel_size, stride, padding, output_padding, dilation, groups,
-                         use_bias, padding_mode, dtype, key=key)
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        dilation=1,
+        groups: int = 1,
+        use_bias: bool = True,
+        padding_mode: str = "ZEROS",
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+    ):
+        super().__init__(
+            1,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            output_padding,
+            dilation,
+            groups,
+            use_bias,
+            padding_mode,
+            dtype,
+            key=key,
+        )
 
 
 class ConvTranspose2d(ConvTranspose):
@@ -355,11 +561,37 @@ class ConvTranspose2d(ConvTranspose):
       two spatial dimensions.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
-                 dilation=1, groups: int = 1, use_bias: bool = True, padding_mode: str = "ZEROS", dtype: Any = None,
-                 *, key: jax.Array):
-        super().__init__(2, in_channels, out_channels, kernel_size, stride, padding, output_padding, dilation, groups,
-                         use_bias, padding_mode, dtype, key=key)
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        dilation=1,
+        groups: int = 1,
+        use_bias: bool = True,
+        padding_mode: str = "ZEROS",
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+    ):
+        super().__init__(
+            2,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            output_padding,
+            dilation,
+            groups,
+            use_bias,
+            padding_mode,
+            dtype,
+            key=key,
+        )
 
 
 class ConvTranspose3d(ConvTranspose):
@@ -372,8 +604,34 @@ class ConvTranspose3d(ConvTranspose):
       three spatial dimensions.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
-                 dilation=1, groups: int = 1, use_bias: bool = True, padding_mode: str = "ZEROS", dtype: Any = None,
-                 *, key: jax.Array):
-        super().__init__(3, in_channels, out_channels, kernel_size, stride, padding, output_padding, dilation, groups,
-                         use_bias, padding_mode, dtype, key=key)
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        dilation=1,
+        groups: int = 1,
+        use_bias: bool = True,
+        padding_mode: str = "ZEROS",
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+    ):
+        super().__init__(
+            3,
+            in_channels,
+            out_channels,
+            kernel_size,
+            stride,
+            padding,
+            output_padding,
+            dilation,
+            groups,
+            use_bias,
+            padding_mode,
+            dtype,
+            key=key,
+        )

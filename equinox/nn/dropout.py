@@ -16,11 +16,15 @@ from .linear import _check_key
 # %% ../../nbs/11_nn_dropout.ipynb #bc05ac49
 def _check_input(x):
     if not is_array(x):
-        raise TypeError(f"Dropout: x must be a JAX or NumPy array, got {type(x).__name__}. "
-                        "Convert it first, e.g. `dropout(jnp.asarray(x), key=key)`.")
+        raise TypeError(
+            f"Dropout: x must be a JAX or NumPy array, got {type(x).__name__}. "
+            "Convert it first, e.g. `dropout(jnp.asarray(x), key=key)`."
+        )
     if not _inexact_dtype[x.dtype]:
-        raise TypeError(f"Dropout: x must have a floating-point dtype, got {x.dtype}: the kept elements are divided "
-                        "by 1 - p. Cast it to a float dtype first, e.g. `x.astype(jnp.float32)`.")
+        raise TypeError(
+            f"Dropout: x must have a floating-point dtype, got {x.dtype}: the kept elements are divided "
+            "by 1 - p. Cast it to a float dtype first, e.g. `x.astype(jnp.float32)`."
+        )
 
 
 def _no_key_error(flag, argument: str | None) -> Exception:
@@ -31,9 +35,12 @@ def _no_key_error(flag, argument: str | None) -> Exception:
             f"Dropout: {where} is a traced value here, not True or False, so without a `key` it cannot tell "
             "whether to drop. Plain `jax.jit` traces every field of a Module it is given, Python bools included. "
             "Use `equinox.filter_jit` (which keeps Python bools static), or pass `inference=True` at the call "
-            "inside the compiled function (`dropout(x, inference=True)`), or pass a `key`.")
-    return ValueError("Dropout: a `key` is needed to drop elements at random. Call `dropout(x, key=key)`, "
-                      "or switch it off for inference with `inference=True` (at the call or in the layer).")
+            "inside the compiled function (`dropout(x, inference=True)`), or pass a `key`."
+        )
+    return ValueError(
+        "Dropout: a `key` is needed to drop elements at random. Call `dropout(x, key=key)`, "
+        "or switch it off for inference with `inference=True` (at the call or in the layer)."
+    )
 
 
 def _either(inference, deterministic, where: str):
@@ -41,9 +48,11 @@ def _either(inference, deterministic, where: str):
     if deterministic is None:
         return inference
     if inference is not None and inference is not deterministic:
-        raise ValueError(f"Dropout: inference and deterministic are the same switch (deterministic is the older "
-                         f"name), but {where} got inference={inference!r} and deterministic={deterministic!r}. "
-                         "Give one of them.")
+        raise ValueError(
+            f"Dropout: inference and deterministic are the same switch (deterministic is the older "
+            f"name), but {where} got inference={inference!r} and deterministic={deterministic!r}. "
+            "Give one of them."
+        )
     return deterministic
 
 # %% ../../nbs/11_nn_dropout.ipynb #e5424bf8
@@ -60,6 +69,7 @@ class Dropout(Module):
 
     **Fields:** `p` and `inference`. `deterministic` is a read-only property, the value of `inference`.
     """
+
     p: float
     inference: bool
 
@@ -81,18 +91,21 @@ class Dropout(Module):
 
     def __check_init__(self):
         if isinstance(self.p, bool) or not isinstance(self.p, (int, float)):
-            raise TypeError(f"Dropout: p must be a probability in [0, 1] given as a Python number, got {self.p!r} "
-                            f"of type {type(self.p).__name__}. Pass a float, e.g. `Dropout(p=float(p))`.")
+            raise TypeError(
+                f"Dropout: p must be a probability in [0, 1] given as a Python number, got {self.p!r} "
+                f"of type {type(self.p).__name__}. Pass a float, e.g. `Dropout(p=float(p))`."
+            )
         if not 0 <= self.p <= 1:
             raise ValueError(f"Dropout: p must be a probability in [0, 1], got {self.p!r}.")
 
-    def __call__(self,
-                 x: jax.Array,  # a floating-point (or complex) JAX or NumPy array of any shape
-                 *,
-                 key: jax.Array | None = None,  # PRNG key for the random mask, required unless in inference mode; under vmap, one per sample
-                 inference: bool | None = None,  # True/False overrides the layer's field for this call; None uses it
-                 deterministic: bool | None = None,  # the older name of `inference`; give one (both must agree)
-                 ) -> jax.Array:  # same shape and dtype as `x`: `x` itself in inference mode, else dropped and scaled
+    def __call__(
+        self,
+        x: jax.Array,  # a floating-point (or complex) JAX or NumPy array of any shape
+        *,
+        key: jax.Array | None = None,  # the mask's PRNG key, needed unless in inference mode; one per sample in vmap
+        inference: bool | None = None,  # True/False overrides the layer's field for this call; None uses it
+        deterministic: bool | None = None,  # the older name of `inference`; give one (both must agree)
+    ) -> jax.Array:  # same shape and dtype as `x`: `x` itself in inference mode, else dropped and scaled
         "Apply dropout to `x`, element by element (so, unlike other layers, any shape is one sample)."
         _check_input(x)
         if deterministic is not None:
@@ -101,7 +114,9 @@ class Dropout(Module):
         if flag is True:
             return x
         if key is None:
-            raise _no_key_error(flag, None if inference is None else "deterministic" if deterministic is not None else "inference")
+            raise _no_key_error(
+                flag, None if inference is None else "deterministic" if deterministic is not None else "inference"
+            )
         _check_key(key, "Dropout")
         keep = 1 - jnp.asarray(self.p, jnp.result_type(float))
         mask = jax.random.bernoulli(key, keep, jnp.shape(x))

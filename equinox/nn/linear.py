@@ -23,13 +23,17 @@ def _check_key(key, layer: str):
             return
         if key.dtype == jnp.uint32 and key.shape == (2,):
             return
-    raise TypeError(f"{layer}: `key` must be a JAX PRNG key, such as jax.random.key(0), got "
-                    f"{'None' if key is None else type(key).__name__ + (' ' + str(getattr(key, 'shape', '')) if hasattr(key, 'shape') else '')}.")
+    raise TypeError(
+        f"{layer}: `key` must be a JAX PRNG key, such as jax.random.key(0), got "
+        f"{'None' if key is None else type(key).__name__ + (' ' + str(getattr(key, 'shape', '')) if hasattr(key, 'shape') else '')}."
+    )
 
 # %% ../../nbs/10_nn_linear.ipynb #5bf808e2
 def _check_size(value, name: str, layer: str, allow_zero: bool = False):
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < (0 if allow_zero else 1):
-        raise ValueError(f"{layer}: {name} must be a {'non-negative' if allow_zero else 'positive'} int, got {value!r}.")
+        raise ValueError(
+            f"{layer}: {name} must be a {'non-negative' if allow_zero else 'positive'} int, got {value!r}."
+        )
     return int(value)
 
 
@@ -52,9 +56,11 @@ def _check_input(x, expected: tuple, layer: str, what: str = "input"):
     if tuple(shape) == expected:
         return
     message = f"{layer}: expected {what} of shape {expected}, got shape {tuple(shape)}."
-    if len(shape) > len(expected) and tuple(shape[len(shape) - len(expected):]) == expected:
-        message += (f" Layers take one sample at a time; this looks like a batch of {shape[0]}. "
-                    f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`.")
+    if len(shape) > len(expected) and tuple(shape[len(shape) - len(expected) :]) == expected:
+        message += (
+            f" Layers take one sample at a time; this looks like a batch of {shape[0]}. "
+            f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`."
+        )
     raise ValueError(message)
 
 
@@ -67,8 +73,10 @@ def _use_bias(use_bias, bias, layer: str) -> bool:
     "Read `use_bias`, or `bias`, its older name, when given (only with `use_bias` left at its default)."
     if bias is not None:
         if use_bias is not True:
-            raise TypeError(f"{layer}: use_bias and bias are the same option (bias is the older name): give one, "
-                            f"got use_bias={use_bias!r} and bias={bias!r}.")
+            raise TypeError(
+                f"{layer}: use_bias and bias are the same option (bias is the older name): give one, "
+                f"got use_bias={use_bias!r} and bias={bias!r}."
+            )
         use_bias = bias
     if not isinstance(use_bias, bool):
         raise TypeError(f"{layer}: {'use_bias' if bias is None else 'bias'} must be True or False, got {use_bias!r}.")
@@ -76,12 +84,13 @@ def _use_bias(use_bias, bias, layer: str) -> bool:
 
 
 def _check_features(value, name: str, layer: str):
-    "A size that may also be \"scalar\" (one number, shape `()`): returned as given, an int or \"scalar\"."
+    'A size that may also be "scalar" (one number, shape `()`): returned as given, an int or "scalar".'
     if isinstance(value, str) and value == "scalar":
         return value
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{layer}: {name} must be a positive int, got {value!r} (or \"scalar\" for one number of "
-                         "shape ()).")
+        raise ValueError(
+            f'{layer}: {name} must be a positive int, got {value!r} (or "scalar" for one number of shape ()).'
+        )
     return int(value)
 
 # %% ../../nbs/10_nn_linear.ipynb #976acd7e
@@ -104,13 +113,22 @@ class Linear(Module):
     both uniform in ±1/sqrt(in_features) as PyTorch's `nn.Linear` (a `"scalar"` size counts as 1);
     `in_features` and `out_features` (static: ints, or `"scalar"`).
     """
+
     weight: jax.Array
     bias: jax.Array | None
     in_features: int = field(static=True)
     out_features: int = field(static=True)
 
-    def __init__(self, in_features: int | str, out_features: int | str, use_bias: bool = True, dtype: Any = None,
-                 *, key: jax.Array, bias: bool | None = None):
+    def __init__(
+        self,
+        in_features: int | str,
+        out_features: int | str,
+        use_bias: bool = True,
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+        bias: bool | None = None,
+    ):
         self.in_features = _check_features(in_features, "in_features", "Linear")
         self.out_features = _check_features(out_features, "out_features", "Linear")
         use_bias = _use_bias(use_bias, bias, "Linear")
@@ -123,11 +141,12 @@ class Linear(Module):
         self.weight = _uniform(weight_key, (n_out, n_in), bound, dtype)
         self.bias = _uniform(bias_key, (n_out,), bound, dtype) if use_bias else None
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, shape `(in_features,)` (`()` if "scalar"); for a batch use `jax.vmap(layer)(xs)`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # `weight @ x + bias`, shape `(out_features,)` (`()` if "scalar"), dtype promoted from x's and the weight's
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, shape `(in_features,)` (`()` if "scalar"); for a batch use `jax.vmap(layer)(xs)`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # `weight @ x + bias`, shape `(out_features,)` (`()` if "scalar")
         "Apply the layer to one sample."
         if self.in_features == "scalar":
             _check_input(x, (), "Linear")
@@ -152,10 +171,11 @@ class Identity(Module):
     def __init__(self, *args: Any, **kwargs: Any):
         pass
 
-    def __call__(self,
-                 x: Any,  # anything: an array of any shape and dtype, or any other value
-                 *,
-                 key: jax.Array | None = None,  # ignored
-                 ) -> Any:  # `x` itself, the same object
+    def __call__(
+        self,
+        x: Any,  # anything: an array of any shape and dtype, or any other value
+        *,
+        key: jax.Array | None = None,  # ignored
+    ) -> Any:  # `x` itself, the same object
         "Return `x`."
         return x

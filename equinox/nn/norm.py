@@ -31,13 +31,16 @@ def _upcast(x, layer: str):
     dtype = _statistics_dtype(x.dtype) if is_array(x) else None
     if dtype is None:
         got = f"dtype {x.dtype}" if is_array(x) else type(x).__name__
-        raise TypeError(f"{layer}: input must be a floating-point array (float16, bfloat16, float32 or float64), "
-                        f"got {got}. Cast it first, e.g. `x.astype(jnp.float32)`.")
+        raise TypeError(
+            f"{layer}: input must be a floating-point array (float16, bfloat16, float32 or float64), "
+            f"got {got}. Cast it first, e.g. `x.astype(jnp.float32)`."
+        )
     return x.astype(dtype)
 
 # %% ../../nbs/17_nn_norm.ipynb #ff53ff7d
 class _NoState:
     "The default of a norm's `state` argument: none was given, so the call returns the output alone."
+
     __slots__ = ()
 
     def __repr__(self):
@@ -64,8 +67,11 @@ def _check_flag(value, name: str, layer: str) -> bool:
 
 
 def _check_eps(eps, layer: str) -> float:
-    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (int, float, np.integer, np.floating)) \
-            or not 0 <= eps < math.inf:
+    if (
+        isinstance(eps, (bool, np.bool_))
+        or not isinstance(eps, (int, float, np.integer, np.floating))
+        or not 0 <= eps < math.inf
+    ):
         raise ValueError(f"{layer}: eps must be a non-negative float (it is added to the variance), got {eps!r}.")
     return float(eps)
 
@@ -74,8 +80,10 @@ def _check_shape(shape, layer: str) -> tuple:
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         shape = (shape,)
     if not isinstance(shape, (tuple, list)) or len(shape) == 0:
-        raise ValueError(f"{layer}: shape must be a positive int or a non-empty tuple of positive ints (the shape "
-                         f"of one input), got {shape!r}.")
+        raise ValueError(
+            f"{layer}: shape must be a positive int or a non-empty tuple of positive ints (the shape "
+            f"of one input), got {shape!r}."
+        )
     return tuple(_check_size(size, f"shape[{i}]", layer) for i, size in enumerate(shape))
 
 
@@ -86,6 +94,7 @@ def _scale_and_shift(shape, use_weight: bool, use_bias: bool, dtype):
 # %% ../../nbs/17_nn_norm.ipynb #a6282407
 class _AffineNorm(Module):
     "An optional elementwise `weight` and `bias` of shape `shape`, applied after `_normalise`; `eps` for it."
+
     weight: jax.Array | None
     bias: jax.Array | None
     shape: tuple | None = field(static=True)
@@ -96,8 +105,10 @@ class _AffineNorm(Module):
         use_weight = _check_flag(use_weight, "use_weight", name)
         use_bias = _check_flag(use_bias, "use_bias", name)
         if shape is None and (use_weight or use_bias):
-            raise ValueError(f"{name}: shape is needed when use_weight or use_bias is True (weight and bias have "
-                             f"that shape). Give the shape of one input, e.g. {name}(64).")
+            raise ValueError(
+                f"{name}: shape is needed when use_weight or use_bias is True (weight and bias have "
+                f"that shape). Give the shape of one input, e.g. {name}(64)."
+            )
         self.shape = None if shape is None else _check_shape(shape, name)
         self.eps = _check_eps(eps, name)
         self.weight, self.bias = _scale_and_shift(self.shape, use_weight, use_bias, _check_dtype(dtype, name))
@@ -110,12 +121,13 @@ class _AffineNorm(Module):
     def use_bias(self) -> bool:
         return self.bias is not None
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, a floating-point array of shape `shape`; for a batch use `jax.vmap(layer)(xs)`
-                 state: Any = _NO_STATE,  # optional, any value: returned unchanged beside the output
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array | tuple:  # the normalised `x`, same shape and dtype as `x`; the pair `(out, state)` when `state` is given
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, a floating-point array of shape `shape`; for a batch use `jax.vmap(layer)(xs)`
+        state: Any = _NO_STATE,  # optional, any value: returned unchanged beside the output
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array | tuple:  # normalised `x` (its shape and dtype); `(out, state)` when `state` is given
         "Normalise `x` (as the class says), then scale it by `weight` and shift it by `bias`."
         name = type(self).__name__
         if self.shape is not None:
@@ -142,15 +154,26 @@ class LayerNorm(_AffineNorm):
 
     Initialisation as in `torch.nn.LayerNorm`: `weight` ones, `bias` zeros.
     """
-    def __init__(self, shape: int | Sequence[int] | None, eps: float = 1e-5, use_weight: bool = True,
-                 use_bias: bool = True, dtype: Any = None, *, elementwise_affine: bool | None = None):
+
+    def __init__(
+        self,
+        shape: int | Sequence[int] | None,
+        eps: float = 1e-5,
+        use_weight: bool = True,
+        use_bias: bool = True,
+        dtype: Any = None,
+        *,
+        elementwise_affine: bool | None = None,
+    ):
         if elementwise_affine is not None:
             elementwise_affine = _check_flag(elementwise_affine, "elementwise_affine", "LayerNorm")
             use_weight = _check_flag(use_weight, "use_weight", "LayerNorm")
             use_bias = _check_flag(use_bias, "use_bias", "LayerNorm")
             if elementwise_affine and not (use_weight and use_bias):
-                raise ValueError("LayerNorm: elementwise_affine=True contradicts use_weight=False or use_bias=False. "
-                                 "Give use_weight and use_bias only (elementwise_affine is the older spelling).")
+                raise ValueError(
+                    "LayerNorm: elementwise_affine=True contradicts use_weight=False or use_bias=False. "
+                    "Give use_weight and use_bias only (elementwise_affine is the older spelling)."
+                )
             use_weight = use_bias = elementwise_affine
         self._configure(shape, eps, use_weight, use_bias, dtype)
 
@@ -176,8 +199,15 @@ class RMSNorm(_AffineNorm):
 
     Initialisation as in `torch.nn.RMSNorm`: `weight` ones (and `bias`, which PyTorch lacks, zeros).
     """
-    def __init__(self, shape: int | Sequence[int] | None, eps: float = 1e-5, use_weight: bool = True,
-                 use_bias: bool = True, dtype: Any = None):
+
+    def __init__(
+        self,
+        shape: int | Sequence[int] | None,
+        eps: float = 1e-5,
+        use_weight: bool = True,
+        use_bias: bool = True,
+        dtype: Any = None,
+    ):
         self._configure(shape, eps, use_weight, use_bias, dtype)
 
     def _normalise(self, x):
@@ -201,24 +231,35 @@ class GroupNorm(Module):
 
     Initialisation as in `torch.nn.GroupNorm`: `weight` ones, `bias` zeros.
     """
+
     weight: jax.Array | None
     bias: jax.Array | None
     groups: int = field(static=True)
     channels: int | None = field(static=True)
     eps: float = field(static=True)
 
-    def __init__(self, groups: int, channels: int | None = None, eps: float = 1e-5, channelwise_affine: bool = True,
-                 dtype: Any = None):
+    def __init__(
+        self,
+        groups: int,
+        channels: int | None = None,
+        eps: float = 1e-5,
+        channelwise_affine: bool = True,
+        dtype: Any = None,
+    ):
         self.groups = _check_size(groups, "groups", "GroupNorm")
         affine = _check_flag(channelwise_affine, "channelwise_affine", "GroupNorm")
         if channels is None and affine:
-            raise ValueError("GroupNorm: channels is needed when channelwise_affine=True (weight and bias have one "
-                             "entry per channel). Give channels, e.g. GroupNorm(groups, 64), or channelwise_affine=False.")
+            raise ValueError(
+                "GroupNorm: channels is needed when channelwise_affine=True (weight and bias have one "
+                "entry per channel). Give channels, e.g. GroupNorm(groups, 64), or channelwise_affine=False."
+            )
         if channels is not None:
             channels = _check_size(channels, "channels", "GroupNorm")
             if channels % self.groups:
-                raise ValueError(f"GroupNorm: channels must be divisible by groups, got channels={channels} and "
-                                 f"groups={self.groups}. Choose groups among the divisors of {channels}.")
+                raise ValueError(
+                    f"GroupNorm: channels must be divisible by groups, got channels={channels} and "
+                    f"groups={self.groups}. Choose groups among the divisors of {channels}."
+                )
         self.channels = channels
         self.eps = _check_eps(eps, "GroupNorm")
         self.weight, self.bias = _scale_and_shift((channels,), affine, affine, _check_dtype(dtype, "GroupNorm"))
@@ -227,17 +268,20 @@ class GroupNorm(Module):
     def channelwise_affine(self) -> bool:
         return self.weight is not None
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, a floating-point array of shape `(channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
-                 state: Any = _NO_STATE,  # optional, any value: returned unchanged beside the output
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array | tuple:  # the normalised `x`, same shape and dtype as `x`; the pair `(out, state)` when `state` is given
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, a floating-point array of shape `(channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
+        state: Any = _NO_STATE,  # optional, any value: returned unchanged beside the output
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array | tuple:  # normalised `x` (its shape and dtype); `(out, state)` when `state` is given
         "Normalise each group of channels of `x` over its channels and positions, then scale and shift per channel."
         _check_channels_first(x, self.channels, "GroupNorm")
         if self.channels is None and x.shape[0] % self.groups:
-            raise ValueError(f"GroupNorm: the input's first axis (channels) must be divisible by groups={self.groups}, "
-                             f"got shape {tuple(x.shape)}.")
+            raise ValueError(
+                f"GroupNorm: the input's first axis (channels) must be divisible by groups={self.groups}, "
+                f"got shape {tuple(x.shape)}."
+            )
         x_stat = _upcast(x, "GroupNorm")
         grouped = x_stat.reshape(self.groups, -1)  # channels first, so each row is one group's channels
         centred = grouped - jnp.mean(grouped, axis=1, keepdims=True)
@@ -253,15 +297,17 @@ def _check_channels_first(x, channels: int | None, layer: str):
     "`x` must be an array with at least one axis, the channel axis first, of size `channels` (if not None)."
     if not is_array(x) or x.ndim == 0:
         got = "shape ()" if is_array(x) else type(x).__name__
-        raise ValueError(f"{layer}: expected an input of shape (channels, *spatial), with at least the channel axis, "
-                         f"got {got}.")
+        raise ValueError(
+            f"{layer}: expected an input of shape (channels, *spatial), with at least the channel axis, got {got}."
+        )
     if channels is None or x.shape[0] == channels:
         return
-    message = (f"{layer}: expected input of shape ({channels}, *spatial) (channels first), got shape "
-               f"{tuple(x.shape)}.")
+    message = f"{layer}: expected input of shape ({channels}, *spatial) (channels first), got shape {tuple(x.shape)}."
     if x.ndim > 1 and x.shape[1] == channels:
-        message += (f" Layers take one sample at a time; this looks like a batch of {x.shape[0]}. "
-                    f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`.")
+        message += (
+            f" Layers take one sample at a time; this looks like a batch of {x.shape[0]}. "
+            f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`."
+        )
     raise ValueError(message)
 
 # %% ../../nbs/17_nn_norm.ipynb #0cc8d701
@@ -276,6 +322,7 @@ class PReLU(Module):
 
     **Fields:** `negative_slope`, shape `()` or `(channels,)`.
     """
+
     negative_slope: jax.Array
 
     def __init__(self, init_alpha: float | jax.Array = 0.25, *, dtype: Any = None):
@@ -284,17 +331,26 @@ class PReLU(Module):
             alpha = None if init_alpha is None else jnp.asarray(init_alpha)
         except (TypeError, ValueError):  # not numeric (a string), or ragged
             alpha = None
-        if alpha is None or alpha.dtype == jnp.bool_ or not jnp.issubdtype(alpha.dtype, jnp.number) \
-                or jnp.issubdtype(alpha.dtype, jnp.complexfloating) or alpha.ndim > 1 or alpha.size == 0:
-            raise ValueError(f"PReLU: init_alpha must be a real number or a non-empty 1-D array of per-channel "
-                             f"slopes, got {init_alpha!r}.")
+        if (
+            alpha is None
+            or alpha.dtype == jnp.bool_
+            or not jnp.issubdtype(alpha.dtype, jnp.number)
+            or jnp.issubdtype(alpha.dtype, jnp.complexfloating)
+            or alpha.ndim > 1
+            or alpha.size == 0
+        ):
+            raise ValueError(
+                f"PReLU: init_alpha must be a real number or a non-empty 1-D array of per-channel "
+                f"slopes, got {init_alpha!r}."
+            )
         self.negative_slope = alpha.astype(dtype)
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, a floating-point array: any shape for a shared slope, `(channels, *spatial)` for per-channel slopes
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # `x` where `x >= 0`, else `negative_slope * x`; same shape and dtype as `x`
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, a floating-point array: any shape for a shared slope, `(channels, *spatial)` for per-channel slopes
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # `x` where `x >= 0`, else `negative_slope * x`; same shape and dtype as `x`
         "Apply the parametric ReLU elementwise."
         slope = self.negative_slope
         if slope.ndim == 1:
@@ -314,21 +370,25 @@ class Lambda(Module):
 
     **Fields:** `fn` (static).
     """
+
     fn: Callable = field(static=True)
 
     def __init__(self, fn: Callable):
         if not callable(fn):
             raise TypeError(f"Lambda: fn must be callable, got {fn!r}.")
         if any(is_array(leaf) for leaf in jax.tree_util.tree_leaves(fn)):
-            raise TypeError(f"Lambda: fn holds arrays ({type(fn).__name__} with parameters), and Lambda keeps fn "
-                            "static, so they would be constants that gradients never reach. Put the layer in the "
-                            "model directly (a Sequential takes any callable).")
+            raise TypeError(
+                f"Lambda: fn holds arrays ({type(fn).__name__} with parameters), and Lambda keeps fn "
+                "static, so they would be constants that gradients never reach. Put the layer in the "
+                "model directly (a Sequential takes any callable)."
+            )
         self.fn = fn
 
-    def __call__(self,
-                 x: Any,  # the argument of `fn`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> Any:  # `fn(x)`
+    def __call__(
+        self,
+        x: Any,  # the argument of `fn`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> Any:  # `fn(x)`
         "Return `fn(x)`."
         return self.fn(x)

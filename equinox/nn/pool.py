@@ -26,11 +26,17 @@ def _is_int(value) -> bool:
 def _per_dim(value, n: int, name: str, layer: str, minimum: int = 1) -> tuple:
     "`value` (an int, or a sequence of `n` ints, each >= `minimum`) as a tuple of `n` ints."
     values = (value,) * n if _is_int(value) else value
-    if (not isinstance(values, (tuple, list)) or len(values) != n or not all(_is_int(v) for v in values)
-            or any(v < minimum for v in values)):
+    if (
+        not isinstance(values, (tuple, list))
+        or len(values) != n
+        or not all(_is_int(v) for v in values)
+        or any(v < minimum for v in values)
+    ):
         kind = "positive" if minimum == 1 else "non-negative"
-        raise ValueError(f"{layer}: {name} must be a {kind} int or a sequence of {n} {kind} ints (one per spatial "
-                         f"dim), got {value!r}.")
+        raise ValueError(
+            f"{layer}: {name} must be a {kind} int or a sequence of {n} {kind} ints (one per spatial "
+            f"dim), got {value!r}."
+        )
     return tuple(int(v) for v in values)
 
 
@@ -56,14 +62,20 @@ def _check_spatial_input(x, num_spatial_dims: int, layer: str):
     "The one-sample convention for pooling: `x` has shape `(channels, *spatial)` with `num_spatial_dims` spatial dims."
     shape = getattr(x, "shape", None)
     if shape is None:
-        raise TypeError(f"{layer}: input must be an array of shape (channels, *spatial) with {num_spatial_dims} "
-                        f"spatial dims, got {type(x).__name__}.")
+        raise TypeError(
+            f"{layer}: input must be an array of shape (channels, *spatial) with {num_spatial_dims} "
+            f"spatial dims, got {type(x).__name__}."
+        )
     if len(shape) != num_spatial_dims + 1:
-        message = (f"{layer}: expected input of shape (channels, *spatial) with {num_spatial_dims} spatial dims "
-                   f"({num_spatial_dims + 1} axes), got shape {tuple(shape)}.")
+        message = (
+            f"{layer}: expected input of shape (channels, *spatial) with {num_spatial_dims} spatial dims "
+            f"({num_spatial_dims + 1} axes), got shape {tuple(shape)}."
+        )
         if len(shape) == num_spatial_dims + 2:
-            message += (f" Layers take one sample at a time; this looks like a batch of {shape[0]}. "
-                        f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`.")
+            message += (
+                f" Layers take one sample at a time; this looks like a batch of {shape[0]}. "
+                f"To batch, use jax.vmap, for example `jax.vmap(layer)(x)`."
+            )
         raise ValueError(message)
     if 0 in shape[1:]:
         raise ValueError(f"{layer}: the spatial dims of the input must not be empty, got shape {tuple(shape)}.")
@@ -98,6 +110,7 @@ class Pool(Module):
     **Fields:** all static (a pool has no parameters and no leaves): `init`, `operation`, `num_spatial_dims`,
     `kernel_size`, `stride` (tuples of ints), `padding` (a tuple of `(low, high)` pairs) and `use_ceil`.
     """
+
     init: Any = field(static=True)
     operation: Callable = field(static=True)
     num_spatial_dims: int = field(static=True)
@@ -106,9 +119,16 @@ class Pool(Module):
     padding: tuple = field(static=True)
     use_ceil: bool = field(static=True)
 
-    def __init__(self, init: Any, operation: Callable, num_spatial_dims: int, kernel_size: int | Sequence[int],
-                 stride: int | Sequence[int] = 1, padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0,
-                 use_ceil: bool = False):
+    def __init__(
+        self,
+        init: Any,
+        operation: Callable,
+        num_spatial_dims: int,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0,
+        use_ceil: bool = False,
+    ):
         layer = type(self).__name__
         if not _is_int(num_spatial_dims) or num_spatial_dims < 1:
             raise ValueError(f"{layer}: num_spatial_dims must be a positive int, got {num_spatial_dims!r}.")
@@ -127,31 +147,42 @@ class Pool(Module):
         self.padding = _padding_pairs(padding, n, layer)
         for k, pair in zip(self.kernel_size, self.padding):
             if max(pair) >= k:
-                raise ValueError(f"{layer}: each padding side must be smaller than the window (kernel_size "
-                                 f"{self.kernel_size}), got padding {self.padding}; a window of padding alone "
-                                 f"would pool nothing.")
+                raise ValueError(
+                    f"{layer}: each padding side must be smaller than the window (kernel_size "
+                    f"{self.kernel_size}), got padding {self.padding}; a window of padding alone "
+                    f"would pool nothing."
+                )
 
     def _padded_windows(self, spatial: tuple) -> tuple:
         "Per spatial dim, `(low, high)` padding including the ceiling's extra; errors if a window does not fit."
         pads = []
         for length, k, s, (low, high) in zip(spatial, self.kernel_size, self.stride, self.padding):
             if length + low + high < k:
-                raise ValueError(f"{type(self).__name__}: kernel_size {self.kernel_size} is larger than the padded "
-                                 f"input: spatial shape {tuple(spatial)} with padding {self.padding}. Use a smaller "
-                                 f"window, more padding, or a larger input.")
+                raise ValueError(
+                    f"{type(self).__name__}: kernel_size {self.kernel_size} is larger than the padded "
+                    f"input: spatial shape {tuple(spatial)} with padding {self.padding}. Use a smaller "
+                    f"window, more padding, or a larger input."
+                )
             pads.append((low, high + _windows(length, k, s, low, high, self.use_ceil)[1]))
         return tuple(pads)
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, shape `(channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # shape `(channels, *windows)`, one value per window in each spatial dim, x's dtype
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, shape `(channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # shape `(channels, *windows)`, one value per window in each spatial dim, x's dtype
         "Pool one sample."
         _check_spatial_input(x, self.num_spatial_dims, type(self).__name__)
         pads = self._padded_windows(x.shape[1:])
-        return jax.lax.reduce_window(x, _init_value(self.init, x.dtype), self.operation, (1, *self.kernel_size),
-                                     (1, *self.stride), ((0, 0), *pads))
+        return jax.lax.reduce_window(
+            x,
+            _init_value(self.init, x.dtype),
+            self.operation,
+            (1, *self.kernel_size),
+            (1, *self.stride),
+            ((0, 0), *pads),
+        )
 
 # %% ../../nbs/15_nn_pool.ipynb #750442a7
 _POOL_ARGUMENTS = """
@@ -168,29 +199,50 @@ _MAX_PADDING = "The padding is `-inf`, so it never wins."
 
 
 class MaxPool1d(Pool):
-    __doc__ = "The largest value of each window, over one spatial dim: input `(channels, length)`.\n" + \
-        _POOL_ARGUMENTS.format(padding=_MAX_PADDING)
+    __doc__ = (
+        "The largest value of each window, over one spatial dim: input `(channels, length)`.\n"
+        + _POOL_ARGUMENTS.format(padding=_MAX_PADDING)
+    )
 
-    def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] = 1,
-                 padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0, use_ceil: bool = False):
+    def __init__(
+        self,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0,
+        use_ceil: bool = False,
+    ):
         super().__init__(-math.inf, jax.lax.max, 1, kernel_size, stride, padding, use_ceil)
 
 
 class MaxPool2d(Pool):
-    __doc__ = "The largest value of each window, over two spatial dims: input `(channels, height, width)`.\n" + \
-        _POOL_ARGUMENTS.format(padding=_MAX_PADDING)
+    __doc__ = (
+        "The largest value of each window, over two spatial dims: input `(channels, height, width)`.\n"
+        + _POOL_ARGUMENTS.format(padding=_MAX_PADDING)
+    )
 
-    def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] = 1,
-                 padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0, use_ceil: bool = False):
+    def __init__(
+        self,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0,
+        use_ceil: bool = False,
+    ):
         super().__init__(-math.inf, jax.lax.max, 2, kernel_size, stride, padding, use_ceil)
 
 
 class MaxPool3d(Pool):
-    __doc__ = "The largest value of each window, over three spatial dims: input `(channels, depth, height, width)`.\n" + \
-        _POOL_ARGUMENTS.format(padding=_MAX_PADDING)
+    __doc__ = (
+        "The largest value of each window, over three spatial dims: input `(channels, depth, height, width)`.\n"
+        + _POOL_ARGUMENTS.format(padding=_MAX_PADDING)
+    )
 
-    def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] = 1,
-                 padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0, use_ceil: bool = False):
+    def __init__(
+        self,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0,
+        use_ceil: bool = False,
+    ):
         super().__init__(-math.inf, jax.lax.max, 3, kernel_size, stride, padding, use_ceil)
 
 # %% ../../nbs/15_nn_pool.ipynb #b5868342
@@ -209,11 +261,12 @@ class _AvgPool(Pool):
     def __init__(self, num_spatial_dims, kernel_size, stride, padding, use_ceil):
         super().__init__(0, jax.lax.add, num_spatial_dims, kernel_size, stride, padding, use_ceil)
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, shape `(channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # shape `(channels, *windows)`: the mean of each window, x's dtype (float for ints)
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, shape `(channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # shape `(channels, *windows)`: the mean of each window, x's dtype (float for ints)
         "Average-pool one sample."
         total = super().__call__(x)
         sizes = _window_sizes(x.shape[1:], self.kernel_size, self.stride, self.padding, self.use_ceil)
@@ -223,35 +276,57 @@ class _AvgPool(Pool):
         return total / sizes.astype(total.dtype if jnp.issubdtype(total.dtype, jnp.floating) else np.float32)
 
 # %% ../../nbs/15_nn_pool.ipynb #be687920
-_AVG_PADDING = ("The padding counts as zeros: a window is divided by its whole size (PyTorch's "
-                "`count_include_pad=True`), except that with `use_ceil` a window running past the padded input "
-                "is divided by the part inside it.")
+_AVG_PADDING = (
+    "The padding counts as zeros: a window is divided by its whole size (PyTorch's "
+    "`count_include_pad=True`), except that with `use_ceil` a window running past the padded input "
+    "is divided by the part inside it."
+)
 
 
 class AvgPool1d(_AvgPool):
-    __doc__ = "The mean of each window, over one spatial dim: input `(channels, length)`.\n" + \
-        _POOL_ARGUMENTS.format(padding=_AVG_PADDING)
+    __doc__ = "The mean of each window, over one spatial dim: input `(channels, length)`.\n" + _POOL_ARGUMENTS.format(
+        padding=_AVG_PADDING
+    )
 
-    def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] = 1,
-                 padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0, use_ceil: bool = False):
+    def __init__(
+        self,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0,
+        use_ceil: bool = False,
+    ):
         super().__init__(1, kernel_size, stride, padding, use_ceil)
 
 
 class AvgPool2d(_AvgPool):
-    __doc__ = "The mean of each window, over two spatial dims: input `(channels, height, width)`.\n" + \
-        _POOL_ARGUMENTS.format(padding=_AVG_PADDING)
+    __doc__ = (
+        "The mean of each window, over two spatial dims: input `(channels, height, width)`.\n"
+        + _POOL_ARGUMENTS.format(padding=_AVG_PADDING)
+    )
 
-    def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] = 1,
-                 padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0, use_ceil: bool = False):
+    def __init__(
+        self,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0,
+        use_ceil: bool = False,
+    ):
         super().__init__(2, kernel_size, stride, padding, use_ceil)
 
 
 class AvgPool3d(_AvgPool):
-    __doc__ = "The mean of each window, over three spatial dims: input `(channels, depth, height, width)`.\n" + \
-        _POOL_ARGUMENTS.format(padding=_AVG_PADDING)
+    __doc__ = (
+        "The mean of each window, over three spatial dims: input `(channels, depth, height, width)`.\n"
+        + _POOL_ARGUMENTS.format(padding=_AVG_PADDING)
+    )
 
-    def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] = 1,
-                 padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0, use_ceil: bool = False):
+    def __init__(
+        self,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: int | Sequence[int] | Sequence[tuple[int, int]] = 0,
+        use_ceil: bool = False,
+    ):
         super().__init__(3, kernel_size, stride, padding, use_ceil)
 
 # %% ../../nbs/15_nn_pool.ipynb #c8ccd8bc
@@ -270,8 +345,10 @@ def _adaptive_pool_axis(x, target: int, operation: Callable, layer: str):
         flat = windows.reshape(-1, windows.shape[-1])
         out = jax.vmap(operation)(flat)
         if getattr(out, "shape", None) != flat.shape[:1]:
-            raise ValueError(f"{layer}: operation must map a 1-D window to a scalar, e.g. jnp.max; it mapped a window "
-                             f"of shape {flat.shape[1:]} to shape {tuple(getattr(out, 'shape', ()))[1:]}.")
+            raise ValueError(
+                f"{layer}: operation must map a 1-D window to a scalar, e.g. jnp.max; it mapped a window "
+                f"of shape {flat.shape[1:]} to shape {tuple(getattr(out, 'shape', ()))[1:]}."
+            )
         return out.reshape(windows.shape[:-1])
 
     if length % target == 0:
@@ -308,6 +385,7 @@ class AdaptivePool(Module):
     **Fields:** all static (no parameters, no leaves): `target_shape` (a tuple of ints), `num_spatial_dims` and
     `operation`.
     """
+
     target_shape: tuple = field(static=True)
     num_spatial_dims: int = field(static=True)
     operation: Callable = field(static=True)
@@ -317,17 +395,20 @@ class AdaptivePool(Module):
         if not _is_int(num_spatial_dims) or num_spatial_dims < 1:
             raise ValueError(f"{layer}: num_spatial_dims must be a positive int, got {num_spatial_dims!r}.")
         if not callable(operation):
-            raise TypeError(f"{layer}: operation must be a function from a 1-D window to a scalar, such as "
-                            f"jnp.max, got {operation!r}.")
+            raise TypeError(
+                f"{layer}: operation must be a function from a 1-D window to a scalar, such as "
+                f"jnp.max, got {operation!r}."
+            )
         self.num_spatial_dims = int(num_spatial_dims)
         self.target_shape = _per_dim(target_shape, self.num_spatial_dims, "target_shape", layer)
         self.operation = operation
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, shape `(channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # shape `(channels, *target_shape)`
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, shape `(channels, *spatial)`; for a batch use `jax.vmap(layer)(xs)`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # shape `(channels, *target_shape)`
         "Pool one sample to `target_shape`."
         layer = type(self).__name__
         _check_spatial_input(x, self.num_spatial_dims, layer)
@@ -351,39 +432,50 @@ class AdaptiveAvgPool1d(AdaptivePool):
 
 
 class AdaptiveAvgPool2d(AdaptivePool):
-    __doc__ = ("The mean of each adaptive bin, over two spatial dims: input `(channels, height, width)`.\n"
-               + _ADAPTIVE_ARGUMENTS)
+    __doc__ = (
+        "The mean of each adaptive bin, over two spatial dims: input `(channels, height, width)`.\n"
+        + _ADAPTIVE_ARGUMENTS
+    )
 
     def __init__(self, target_shape: int | Sequence[int]):
         super().__init__(target_shape, 2, jnp.mean)
 
 
 class AdaptiveAvgPool3d(AdaptivePool):
-    __doc__ = ("The mean of each adaptive bin, over three spatial dims: input `(channels, depth, height, width)`.\n"
-               + _ADAPTIVE_ARGUMENTS)
+    __doc__ = (
+        "The mean of each adaptive bin, over three spatial dims: input `(channels, depth, height, width)`.\n"
+        + _ADAPTIVE_ARGUMENTS
+    )
 
     def __init__(self, target_shape: int | Sequence[int]):
         super().__init__(target_shape, 3, jnp.mean)
 
 
 class AdaptiveMaxPool1d(AdaptivePool):
-    __doc__ = "The largest value of each adaptive bin, over one spatial dim: input `(channels, length)`.\n" + _ADAPTIVE_ARGUMENTS
+    __doc__ = (
+        "The largest value of each adaptive bin, over one spatial dim: input `(channels, length)`.\n"
+        + _ADAPTIVE_ARGUMENTS
+    )
 
     def __init__(self, target_shape: int | Sequence[int]):
         super().__init__(target_shape, 1, jnp.max)
 
 
 class AdaptiveMaxPool2d(AdaptivePool):
-    __doc__ = ("The largest value of each adaptive bin, over two spatial dims: input `(channels, height, width)`.\n"
-               + _ADAPTIVE_ARGUMENTS)
+    __doc__ = (
+        "The largest value of each adaptive bin, over two spatial dims: input `(channels, height, width)`.\n"
+        + _ADAPTIVE_ARGUMENTS
+    )
 
     def __init__(self, target_shape: int | Sequence[int]):
         super().__init__(target_shape, 2, jnp.max)
 
 
 class AdaptiveMaxPool3d(AdaptivePool):
-    __doc__ = ("The largest value of each adaptive bin, over three spatial dims: input `(channels, depth, height, "
-               "width)`.\n" + _ADAPTIVE_ARGUMENTS)
+    __doc__ = (
+        "The largest value of each adaptive bin, over three spatial dims: input `(channels, depth, height, "
+        "width)`.\n" + _ADAPTIVE_ARGUMENTS
+    )
 
     def __init__(self, target_shape: int | Sequence[int]):
         super().__init__(target_shape, 3, jnp.max)

@@ -24,26 +24,36 @@ from ..tree import tree_at
 def _weight_of(layer, weight_name, owner: str, min_ndim: int) -> jax.Array:
     "`layer`'s weight, `getattr(layer, weight_name)`; an error unless it is a floating array with `min_ndim`+ axes."
     if not isinstance(layer, Module):
-        raise TypeError(f"{owner}: layer must be an equinox Module with a weight field (e.g. `eqx.nn.Linear`), "
-                        f"got {type(layer).__name__}.")
+        raise TypeError(
+            f"{owner}: layer must be an equinox Module with a weight field (e.g. `eqx.nn.Linear`), "
+            f"got {type(layer).__name__}."
+        )
     if _is_stateful(layer):
-        raise TypeError(f"{owner}: the layer ({type(layer).__name__}) keeps state of its own, which {owner} would not "
-                        f"thread through its call. Wrap the stateless layer that holds the weight instead (e.g. the "
-                        f"`Linear` or `Conv` inside it).")
+        raise TypeError(
+            f"{owner}: the layer ({type(layer).__name__}) keeps state of its own, which {owner} would not "
+            f"thread through its call. Wrap the stateless layer that holds the weight instead (e.g. the "
+            f"`Linear` or `Conv` inside it)."
+        )
     if not isinstance(weight_name, str):
-        raise TypeError(f"{owner}: weight_name must be the name of the layer's weight field, a string such as "
-                        f"\"weight\", got {weight_name!r}.")
+        raise TypeError(
+            f"{owner}: weight_name must be the name of the layer's weight field, a string such as "
+            f'"weight", got {weight_name!r}.'
+        )
     if not hasattr(layer, weight_name):
         fields = [name for name, value in vars(layer).items() if is_array(value)]
-        raise ValueError(f"{owner}: the layer ({type(layer).__name__}) has no field {weight_name!r}; its array "
-                         f"fields are {fields}. Pass one of them as weight_name.")
+        raise ValueError(
+            f"{owner}: the layer ({type(layer).__name__}) has no field {weight_name!r}; its array "
+            f"fields are {fields}. Pass one of them as weight_name."
+        )
     weight = getattr(layer, weight_name)
     shape = getattr(weight, "shape", None)
     if not is_array(weight) or len(shape) < min_ndim or not jnp.issubdtype(weight.dtype, jnp.floating):
         got = f"{weight.dtype}{list(shape)}" if is_array(weight) else repr(weight)
         what = "a weight matrix or a conv kernel" if min_ndim > 1 else "a weight"
-        raise ValueError(f"{owner}: {type(layer).__name__}.{weight_name} must be a floating-point array with at least "
-                         f"{min_ndim} dimension{'s' if min_ndim > 1 else ''} ({what}), got {got}.")
+        raise ValueError(
+            f"{owner}: {type(layer).__name__}.{weight_name} must be a floating-point array with at least "
+            f"{min_ndim} dimension{'s' if min_ndim > 1 else ''} ({what}), got {got}."
+        )
     return weight
 
 
@@ -70,8 +80,10 @@ def _power_iteration(matrix, u, v, steps: int, eps: float) -> tuple:
 # %% ../../nbs/18_nn_reparam.ipynb #7b19ea81
 def _check_eps(eps) -> float:
     if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (int, float, np.integer, np.floating)) or not eps >= 0:
-        raise ValueError(f"SpectralNorm: eps must be a non-negative float (the smallest norm a vector is divided by "
-                         f"in the power iteration), got {eps!r}.")
+        raise ValueError(
+            f"SpectralNorm: eps must be a non-negative float (the smallest norm a vector is divided by "
+            f"in the power iteration), got {eps!r}."
+        )
     return float(eps)
 
 
@@ -91,6 +103,7 @@ class SpectralNorm(StatefulLayer):
 
     **Fields:** `layer`, `uv_index` (a `StateIndex` whose value is the pair `(u, v)`), and the arguments.
     """
+
     layer: Module
     uv_index: StateIndex
     inference: bool
@@ -98,8 +111,16 @@ class SpectralNorm(StatefulLayer):
     num_power_iterations: int = field(static=True)
     eps: float = field(static=True)
 
-    def __init__(self, layer: Module, weight_name: str, num_power_iterations: int = 1, eps: float = 1e-12,
-                 inference: bool = False, *, key: jax.Array):
+    def __init__(
+        self,
+        layer: Module,
+        weight_name: str,
+        num_power_iterations: int = 1,
+        eps: float = 1e-12,
+        inference: bool = False,
+        *,
+        key: jax.Array,
+    ):
         weight = _weight_of(layer, weight_name, "SpectralNorm", 2)
         self.num_power_iterations = _check_size(num_power_iterations, "num_power_iterations", "SpectralNorm")
         self.eps = _check_eps(eps)
@@ -109,16 +130,21 @@ class SpectralNorm(StatefulLayer):
         dtype = jnp.promote_types(weight.dtype, jnp.float32)
         u_key, v_key = jax.random.split(key)
         out, inner = weight.shape[0], weight.size // weight.shape[0]
-        self.uv_index = StateIndex((_normalise(jax.random.normal(u_key, (out,), dtype), self.eps),
-                                    _normalise(jax.random.normal(v_key, (inner,), dtype), self.eps)))
+        self.uv_index = StateIndex(
+            (
+                _normalise(jax.random.normal(u_key, (out,), dtype), self.eps),
+                _normalise(jax.random.normal(v_key, (inner,), dtype), self.eps),
+            )
+        )
 
-    def __call__(self,
-                 x: Any,  # the wrapped layer's input, e.g. one sample of shape `(in_features,)`
-                 state: State,  # the model's state, holding this layer's vectors `(u, v)`
-                 *,
-                 key: jax.Array | None = None,  # passed on to the wrapped layer if its call takes a key
-                 inference: bool | None = None,  # True/False overrides the layer's `inference` for this call
-                 ) -> tuple:  # `(out, state)`: the wrapped layer's output with the normalised weight, and the new state
+    def __call__(
+        self,
+        x: Any,  # the wrapped layer's input, e.g. one sample of shape `(in_features,)`
+        state: State,  # the model's state, holding this layer's vectors `(u, v)`
+        *,
+        key: jax.Array | None = None,  # passed on to the wrapped layer if its call takes a key
+        inference: bool | None = None,  # True/False overrides the layer's `inference` for this call
+    ) -> tuple:  # `(out, state)`: the wrapped layer's output with the normalised weight, and the new state
         "Call the wrapped layer with its weight divided by its estimated largest singular value."
         inference = self.inference if inference is None else _check_flag(inference, "inference", "SpectralNorm")
         weight = getattr(self.layer, self.weight_name)
@@ -136,8 +162,10 @@ def _check_axis(axis, ndim: int, where: str):
     if axis is None:
         return None
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
-        raise ValueError(f"WeightNorm: axis must be None (one norm for the whole weight) or an int in [{-ndim}, {ndim}) "
-                         f"for {where} with {ndim} dimension{'s' if ndim > 1 else ''}, got {axis!r}.")
+        raise ValueError(
+            f"WeightNorm: axis must be None (one norm for the whole weight) or an int in [{-ndim}, {ndim}) "
+            f"for {where} with {ndim} dimension{'s' if ndim > 1 else ''}, got {axis!r}."
+        )
     return int(axis) % ndim
 
 
@@ -162,6 +190,7 @@ class WeightNorm(Module):
     **Fields:** `layer` (holding `v` as its weight), `g` (the weight's norms: its shape with size 1 on every axis
     but `axis`, or a scalar for `axis=None`), `weight_name` and `axis` (static; `axis` non-negative or None).
     """
+
     layer: Module
     g: jax.Array
     weight_name: str = field(static=True)
@@ -173,11 +202,12 @@ class WeightNorm(Module):
         self.layer, self.weight_name = layer, weight_name
         self.g = _norm_except(weight, self.axis)
 
-    def __call__(self,
-                 x: Any,  # the wrapped layer's input, e.g. one sample of shape `(in_features,)`
-                 *,
-                 key: jax.Array | None = None,  # passed on to the wrapped layer if its call takes a key
-                 ) -> Any:  # the wrapped layer's output, computed with the weight `g * v / ||v||`
+    def __call__(
+        self,
+        x: Any,  # the wrapped layer's input, e.g. one sample of shape `(in_features,)`
+        *,
+        key: jax.Array | None = None,  # passed on to the wrapped layer if its call takes a key
+    ) -> Any:  # the wrapped layer's output, computed with the weight `g * v / ||v||`
         "Call the wrapped layer with its weight rebuilt from `g` and `v`."
         v = getattr(self.layer, self.weight_name)
         return _call_with(self.layer, self.weight_name, self.g * v / _norm_except(v, self.axis), x, key)

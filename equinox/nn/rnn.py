@@ -18,6 +18,7 @@ from .linear import _check_dtype, _check_input, _check_key, _check_size, _unifor
 # %% ../../nbs/12_nn_rnn.ipynb #980c8c96
 class _RecurrentCell(Module):
     "What the cells share: stacked gate parameters and their initialisation. Subclasses set `gates`."
+
     weight_ih: jax.Array
     weight_hh: jax.Array
     bias_ih: jax.Array | None
@@ -27,8 +28,16 @@ class _RecurrentCell(Module):
     gates: ClassVar[int] = 1
 
     # The arguments are documented in each cell's docstring, which is what the docs show.
-    def __init__(self, input_size: int, hidden_size: int, use_bias: bool = True, dtype: Any = None, *,
-                 key: jax.Array, bias: bool | None = None):
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        use_bias: bool = True,
+        dtype: Any = None,
+        *,
+        key: jax.Array,
+        bias: bool | None = None,
+    ):
         layer = type(self).__name__
         self.input_size = _check_size(input_size, "input_size", layer)
         self.hidden_size = _check_size(hidden_size, "hidden_size", layer)
@@ -68,14 +77,16 @@ class GRUCell(_RecurrentCell):
     `bias_ih` and `bias_hh` `(3 * hidden_size,)` or `None`, the gates stacked as reset, update, new; all uniform
     in ±1/sqrt(hidden_size), as PyTorch's `nn.GRUCell`.
     """
+
     gates: ClassVar[int] = 3
 
-    def __call__(self,
-                 input: jax.Array,  # one input, shape `(input_size,)`; for a batch use `jax.vmap`
-                 hidden: jax.Array,  # the previous hidden state, shape `(hidden_size,)`; often zeros at the start
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> jax.Array:  # the next hidden state, shape `(hidden_size,)`
+    def __call__(
+        self,
+        input: jax.Array,  # one input, shape `(input_size,)`; for a batch use `jax.vmap`
+        hidden: jax.Array,  # the previous hidden state, shape `(hidden_size,)`; often zeros at the start
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> jax.Array:  # the next hidden state, shape `(hidden_size,)`
         "One step of the recurrence; unroll it over a sequence with `jax.lax.scan`."
         _check_input(input, (self.input_size,), "GRUCell")
         _check_input(hidden, (self.hidden_size,), "GRUCell", "hidden state")
@@ -104,18 +115,22 @@ class LSTMCell(_RecurrentCell):
     `bias_ih` and `bias_hh` `(4 * hidden_size,)` or `None`, the gates stacked as input, forget, cell, output; all
     uniform in ±1/sqrt(hidden_size), as PyTorch's `nn.LSTMCell`.
     """
+
     gates: ClassVar[int] = 4
 
-    def __call__(self,
-                 input: jax.Array,  # one input, shape `(input_size,)`; for a batch use `jax.vmap`
-                 hidden: tuple[jax.Array, jax.Array],  # the previous state: a pair `(h, c)`, each `(hidden_size,)`
-                 *,
-                 key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
-                 ) -> tuple[jax.Array, jax.Array]:  # the next state `(h, c)`; `h` is the step's output
+    def __call__(
+        self,
+        input: jax.Array,  # one input, shape `(input_size,)`; for a batch use `jax.vmap`
+        hidden: tuple[jax.Array, jax.Array],  # the previous state: a pair `(h, c)`, each `(hidden_size,)`
+        *,
+        key: jax.Array | None = None,  # ignored: there so that any layer can be given a key
+    ) -> tuple[jax.Array, jax.Array]:  # the next state `(h, c)`; `h` is the step's output
         "One step of the recurrence; unroll it over a sequence with `jax.lax.scan`."
         if not isinstance(hidden, (tuple, list)) or len(hidden) != 2:
-            raise TypeError(f"LSTMCell: the state must be a pair (h, c), got {type(hidden).__name__}"
-                            f"{' of length ' + str(len(hidden)) if isinstance(hidden, (tuple, list)) else ''}.")
+            raise TypeError(
+                f"LSTMCell: the state must be a pair (h, c), got {type(hidden).__name__}"
+                f"{' of length ' + str(len(hidden)) if isinstance(hidden, (tuple, list)) else ''}."
+            )
         h, c = hidden
         _check_input(input, (self.input_size,), "LSTMCell")
         _check_input(h, (self.hidden_size,), "LSTMCell", "h")

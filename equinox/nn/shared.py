@@ -52,16 +52,20 @@ def _check_alike(picked, got):
                 f"Shared: `where` and `get` must pick parts alike in structure, shapes and dtypes (the part `get` "
                 f"returns is put in place of the one `where` picks), but in {which} {difference}. Pick matching "
                 "parts; `get` may compute from what it reads, e.g. `get=lambda m: m.embedding.weight.T` for a "
-                "transposed copy.")
+                "transposed copy."
+            )
 
 # %% ../../nbs/18_nn_shared.ipynb #0f9328bb
 def _call(fn, name: str, pytree, on: str = "the pytree"):
     try:
         return fn(pytree)
     except Exception as error:
-        hint = ("`get` must read only parts that `where` does not pick: those are removed from the stored "
-                "pytree, so `get` cannot read them." if on != "the pytree" else
-                f"`{name}` should pick parts of the pytree, e.g. `lambda m: m[0].weight`.")
+        hint = (
+            "`get` must read only parts that `where` does not pick: those are removed from the stored "
+            "pytree, so `get` cannot read them."
+            if on != "the pytree"
+            else f"`{name}` should pick parts of the pytree, e.g. `lambda m: m[0].weight`."
+        )
         raise ValueError(f"Shared: calling `{name}` on {on} raised {error!r}. {hint}") from error
 
 # %% ../../nbs/18_nn_shared.ipynb #5c4721b7
@@ -80,6 +84,7 @@ class Shared(Module):
     **Fields:** `pytree` (with a leafless placeholder `_Tied()` where `where` picked), and the static `where`,
     `get`. Calling the `Shared` returns the full pytree.
     """
+
     pytree: Any
     where: Callable = field(static=True)
     get: Callable = field(static=True)
@@ -87,22 +92,31 @@ class Shared(Module):
     def __init__(self, pytree: Any, where: Callable, get: Callable):
         for name, fn in (("where", where), ("get", get)):
             if not callable(fn):
-                raise TypeError(f"Shared: {name} must be a function of the pytree, e.g. `lambda m: m.head.weight`, "
-                                f"got {fn!r} of type {type(fn).__name__}.")
+                raise TypeError(
+                    f"Shared: {name} must be a function of the pytree, e.g. `lambda m: m.head.weight`, "
+                    f"got {fn!r} of type {type(fn).__name__}."
+                )
         _check_alike(_call(where, "where", pytree), _call(get, "get", pytree))
         try:
             stored = tree_at(where, pytree, replace_fn=lambda _: _Tied())
         except ValueError as error:
-            raise ValueError(f"Shared: `where` must pick nodes of the pytree, as `tree_at`'s `where` does. {error}") from None
+            raise ValueError(
+                f"Shared: `where` must pick nodes of the pytree, as `tree_at`'s `where` does. {error}"
+            ) from None
         got = _call(get, "get", stored, on="the pytree with `where`'s parts removed")
-        if any(isinstance(leaf, _Tied) for leaf in jax.tree_util.tree_leaves(got, is_leaf=lambda x: isinstance(x, _Tied))):
-            raise ValueError("Shared: `get` returned a part that `where` picks (removed from the stored pytree), so "
-                             "there would be nothing to tie it to. `get` must read the parts kept, `where` pick the "
-                             "copies to replace, e.g. `where=lambda m: m.head.weight, get=lambda m: m.embedding.weight`.")
+        if any(
+            isinstance(leaf, _Tied) for leaf in jax.tree_util.tree_leaves(got, is_leaf=lambda x: isinstance(x, _Tied))
+        ):
+            raise ValueError(
+                "Shared: `get` returned a part that `where` picks (removed from the stored pytree), so "
+                "there would be nothing to tie it to. `get` must read the parts kept, `where` pick the "
+                "copies to replace, e.g. `where=lambda m: m.head.weight, get=lambda m: m.embedding.weight`."
+            )
         self.pytree, self.where, self.get = stored, where, get
 
-    def __call__(self,
-                 ) -> Any:  # the pytree with each part `where` picks set to what `get` returns
+    def __call__(
+        self,
+    ) -> Any:  # the pytree with each part `where` picks set to what `get` returns
         "The full pytree: every tied part restored from the part it is tied to."
         return tree_at(self.where, self.pytree, replace=self.get(self.pytree))
 
@@ -133,11 +147,16 @@ def inference_mode(
     """Set every `inference` flag in `pytree` to `value`: `Dropout`, the dropout of `MultiheadAttention`, and any
     Module with a field named `inference` (or the older `deterministic`). The given tree is not changed."""
     if type(value) is not bool:
-        kind = type(value).__qualname__ if type(value).__module__ == "builtins" else \
-            f"{type(value).__module__}.{type(value).__qualname__}"
-        raise TypeError(f"inference_mode: value must be True or False (a Python bool), got {value!r} of type "
-                        f"{kind}. Layers read it as a Python switch, which `filter_jit` holds static; for a NumPy "
-                        "or JAX boolean pass `bool(value)`, outside any jit.")
+        kind = (
+            type(value).__qualname__
+            if type(value).__module__ == "builtins"
+            else f"{type(value).__module__}.{type(value).__qualname__}"
+        )
+        raise TypeError(
+            f"inference_mode: value must be True or False (a Python bool), got {value!r} of type "
+            f"{kind}. Layers read it as a Python switch, which `filter_jit` holds static; for a NumPy "
+            "or JAX boolean pass `bool(value)`, outside any jit."
+        )
     if not _flags(pytree):
         return pytree
     return tree_at(_flags, pytree, replace_fn=lambda _: value)

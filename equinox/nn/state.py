@@ -32,8 +32,9 @@ def _check_init(init, owner: str):
     bad = [leaf for leaf in leaves if not (is_array(leaf) or isinstance(leaf, numbers))]
     if not leaves or bad:
         got = f"a {type(bad[0]).__name__} leaf" if bad else repr(init)
-        raise TypeError(f"{owner}: the value must be an array or a PyTree of arrays (e.g. a tuple `(mean, var)`), "
-                        f"got {got}.")
+        raise TypeError(
+            f"{owner}: the value must be an array or a PyTree of arrays (e.g. a tuple `(mean, var)`), got {got}."
+        )
     return jax.tree_util.tree_map(jnp.asarray, init)
 
 
@@ -47,6 +48,7 @@ class StateIndex(Module):
     **Fields:** `marker`, an int unique to this index (static), and `init`, the initial value (None after
     `delete_init_state`).
     """
+
     marker: int = field(static=True)
     init: Any
 
@@ -71,7 +73,8 @@ def _indices(pytree, owner: str) -> dict:
             raise ValueError(
                 f"{owner}: the StateIndex with marker {leaf.marker} appears twice, at {found[leaf.marker][0]} and "
                 f"{where}: one layer with state was placed in two spots, and they would share its value. Build a "
-                "separate layer for each place (or tie their weights with `equinox.nn.Shared`).")
+                "separate layer for each place (or tie their weights with `equinox.nn.Shared`)."
+            )
         found[leaf.marker] = (where, leaf)
     return found
 
@@ -92,15 +95,19 @@ def _check_same(old, new, marker: int, method: str):
     old_leaves, old_def = jax.tree_util.tree_flatten(old)
     new_leaves, new_def = jax.tree_util.tree_flatten(new)
     if old_def != new_def:
-        raise ValueError(f"State.{method}: the value for index {marker} must have the structure of its current value, "
-                         f"{old_def}, got {new_def}.")
+        raise ValueError(
+            f"State.{method}: the value for index {marker} must have the structure of its current value, "
+            f"{old_def}, got {new_def}."
+        )
     new_leaves = [leaf if is_array(leaf) else jnp.asarray(leaf) for leaf in new_leaves]
     for i, (a, b) in enumerate(zip(old_leaves, new_leaves)):
         if a.shape != b.shape or a.dtype != b.dtype:
             part = "" if len(old_leaves) == 1 else f" (leaf {i})"
-            raise ValueError(f"State.{method}: the value for index {marker}{part} must keep its shape and dtype, "
-                             f"{_describe(a)}, got {_describe(b)}. Cast or reshape it first, e.g. "
-                             f"`value.astype(jnp.{jnp.dtype(a.dtype).name})`.")
+            raise ValueError(
+                f"State.{method}: the value for index {marker}{part} must keep its shape and dtype, "
+                f"{_describe(a)}, got {_describe(b)}. Cast or reshape it first, e.g. "
+                f"`value.astype(jnp.{jnp.dtype(a.dtype).name})`."
+            )
     return jax.tree_util.tree_unflatten(new_def, new_leaves)
 
 # %% ../../nbs/18_nn_state.ipynb #e2b3f12e
@@ -111,6 +118,7 @@ class State(Module):
 
     - `model`: any PyTree (usually a Module) holding `StateIndex`es; each starts at its initial value.
     """
+
     _values: dict
 
     def __init__(self, model: Any):
@@ -119,48 +127,58 @@ class State(Module):
             if index.init is None:
                 raise ValueError(
                     f"State: the StateIndex at {where} has no initial value: it was removed by `make_with_state` or "
-                    "`delete_init_state`. Keep the State that `make_with_state` returned (or build the model again).")
+                    "`delete_init_state`. Keep the State that `make_with_state` returned (or build the model again)."
+                )
             values[marker] = index.init
         self._values = values
 
     def _marker(self, index, method: str) -> int:
         if not isinstance(index, StateIndex):
-            raise TypeError(f"State.{method}: expected a StateIndex (a field of a stateful layer, e.g. "
-                            f"`bn.state_index`), got {type(index).__name__}.")
+            raise TypeError(
+                f"State.{method}: expected a StateIndex (a field of a stateful layer, e.g. "
+                f"`bn.state_index`), got {type(index).__name__}."
+            )
         if index.marker not in self._values:
-            raise KeyError(f"State.{method}: this StateIndex (marker {index.marker}) is not part of the model this State "
-                           f"was made from (it holds {len(self._values)} indices). Make the State from the model that "
-                           "holds the layer: `State(model)` or `make_with_state`.")
+            raise KeyError(
+                f"State.{method}: this StateIndex (marker {index.marker}) is not part of the model this State "
+                f"was made from (it holds {len(self._values)} indices). Make the State from the model that "
+                "holds the layer: `State(model)` or `make_with_state`."
+            )
         return index.marker
 
-    def get(self,
-            index: StateIndex,  # a `StateIndex` of the model this State was made from
-            ) -> Any:  # its current value
+    def get(
+        self,
+        index: StateIndex,  # a `StateIndex` of the model this State was made from
+    ) -> Any:  # its current value
         "The current value for `index`."
         return self._values[self._marker(index, "get")]
 
-    def set(self,
-            index: StateIndex,  # a `StateIndex` of the model this State was made from
-            value: Any,  # its new value: the structure, shapes and dtypes of the current one
-            ) -> "State":  # a new State; this one is unchanged
+    def set(
+        self,
+        index: StateIndex,  # a `StateIndex` of the model this State was made from
+        value: Any,  # its new value: the structure, shapes and dtypes of the current one
+    ) -> "State":  # a new State; this one is unchanged
         "A new `State` in which `index` holds `value` (same structure, shapes and dtypes as before)."
         marker = self._marker(index, "set")
         return _new_state({**self._values, marker: _check_same(self._values[marker], value, marker, "set")})
 
-    def substate(self,
-                 pytree: Any,  # a part of the model, e.g. one block
-                 ) -> "State":  # a State holding only the values of the `StateIndex`es in `pytree`
+    def substate(
+        self,
+        pytree: Any,  # a part of the model, e.g. one block
+    ) -> "State":  # a State holding only the values of the `StateIndex`es in `pytree`
         "The part of this `State` that belongs to the `StateIndex`es in `pytree` (e.g. one block of a model)."
         markers = [self._marker(index, "substate") for _, index in _indices(pytree, "State.substate").values()]
         return _new_state({marker: self._values[marker] for marker in markers})
 
-    def update(self,
-               substate: "State",  # a State whose indices all belong to this one
-               ) -> "State":  # a new State with `substate`'s values in place of this one's
+    def update(
+        self,
+        substate: "State",  # a State whose indices all belong to this one
+    ) -> "State":  # a new State with `substate`'s values in place of this one's
         "A new `State` with the values of `substate` (e.g. from `substate`, after a call) put in."
         if not isinstance(substate, State):
-            raise TypeError(f"State.update: expected a State (e.g. from `state.substate(block)`), "
-                            f"got {type(substate).__name__}.")
+            raise TypeError(
+                f"State.update: expected a State (e.g. from `state.substate(block)`), got {type(substate).__name__}."
+            )
         values = dict(self._values)
         for marker, value in substate._values.items():
             if marker not in values:
@@ -172,16 +190,20 @@ class State(Module):
         return len(self._values)
 
 # %% ../../nbs/18_nn_state.ipynb #c642cfc6
-def delete_init_state(model: Any,  # a PyTree holding `StateIndex`es
-                      ) -> Any:  # `model` with each index's `init` set to None
+def delete_init_state(
+    model: Any,  # a PyTree holding `StateIndex`es
+) -> Any:  # `model` with each index's `init` set to None
     "`model` with the initial value of each `StateIndex` removed (set to None); the markers stay."
+
     def strip(leaf):
         return tree_at(lambda index: index.init, leaf, None) if isinstance(leaf, StateIndex) else leaf
+
     return jax.tree_util.tree_map(strip, model, is_leaf=_is_index)
 
 
-def make_with_state(make_model: Callable,  # builds the model: a function or a Module class
-                    ) -> Callable:  # takes `make_model`'s arguments, returns `(model, state)`
+def make_with_state(
+    make_model: Callable,  # builds the model: a function or a Module class
+) -> Callable:  # takes `make_model`'s arguments, returns `(model, state)`
     "Wrap `make_model` so that it returns `(model, state)`: the model without initial state, and its `State`."
     if not callable(make_model):
         raise TypeError(f"make_with_state: expected a function or class that builds a model, got {make_model!r}.")
@@ -190,14 +212,16 @@ def make_with_state(make_model: Callable,  # builds the model: a function or a M
     def make(*args, **kwargs):
         model = make_model(*args, **kwargs)
         return delete_init_state(model), State(model)
+
     return make
 
 # %% ../../nbs/18_nn_state.ipynb #30cf037b
 class StatefulLayer(Module):
     "Base of layers called as `layer(x, state, *, key=None) -> (out, state)`."
 
-    def is_stateful(self,
-                    ) -> bool:  # True: the call takes and returns a state
+    def is_stateful(
+        self,
+    ) -> bool:  # True: the call takes and returns a state
         "Whether the call takes and returns a state; True unless a subclass says otherwise."
         return True
 
@@ -210,10 +234,15 @@ _MODES = ("ema", "batch")
 
 
 def _check_momentum(momentum) -> float:
-    if isinstance(momentum, (bool, np.bool_)) or not isinstance(momentum, (int, float, np.integer, np.floating)) \
-            or not 0 <= momentum < 1:
-        raise ValueError(f"BatchNorm: momentum must be a float in [0, 1), the weight of the old running statistics "
-                         f"in each update (PyTorch's momentum=0.1 is momentum=0.9 here), got {momentum!r}.")
+    if (
+        isinstance(momentum, (bool, np.bool_))
+        or not isinstance(momentum, (int, float, np.integer, np.floating))
+        or not 0 <= momentum < 1
+    ):
+        raise ValueError(
+            f"BatchNorm: momentum must be a float in [0, 1), the weight of the old running statistics "
+            f"in each update (PyTorch's momentum=0.1 is momentum=0.9 here), got {momentum!r}."
+        )
     return float(momentum)
 
 
@@ -223,8 +252,10 @@ def _check_axis_name(axis_name):
     except TypeError:
         axis_name = None
     if axis_name is None:
-        raise TypeError("BatchNorm: axis_name must name the batch axis, the one given to `jax.vmap(..., axis_name=...)` "
-                        "(a string, or a tuple of names for several axes), got an unhashable value or None.")
+        raise TypeError(
+            "BatchNorm: axis_name must name the batch axis, the one given to `jax.vmap(..., axis_name=...)` "
+            "(a string, or a tuple of names for several axes), got an unhashable value or None."
+        )
     return axis_name
 
 
@@ -235,10 +266,14 @@ def _channels_first(x, input_size: int):
         got = f"shape {tuple(shape)}" if shape is not None else type(x).__name__
         hint = ""
         if shape is not None and len(shape) > 1 and shape[1] == input_size:
-            hint = (f" Layers take one sample at a time; this looks like a batch of {shape[0]}: map the layer with "
-                    "`jax.vmap(layer, axis_name=..., in_axes=(0, None), out_axes=(0, None))`.")
-        raise ValueError(f"BatchNorm: expected one sample of shape (input_size, *spatial) with input_size={input_size}, "
-                         f"got {got}.{hint}")
+            hint = (
+                f" Layers take one sample at a time; this looks like a batch of {shape[0]}: map the layer with "
+                "`jax.vmap(layer, axis_name=..., in_axes=(0, None), out_axes=(0, None))`."
+            )
+        raise ValueError(
+            f"BatchNorm: expected one sample of shape (input_size, *spatial) with input_size={input_size}, "
+            f"got {got}.{hint}"
+        )
 
 # %% ../../nbs/18_nn_state.ipynb #cc1dc74c
 def _batch_statistics(bn: "BatchNorm", x):
@@ -251,7 +286,8 @@ def _batch_statistics(bn: "BatchNorm", x):
             f"BatchNorm: the batch axis {bn.axis_name!r} is not bound. The layer maps one sample and takes statistics "
             f"across the batch: call it under `jax.vmap(model, axis_name={bn.axis_name!r}, in_axes=(0, None), "
             f"out_axes=(0, None))` or `eqx.filter_vmap(model, axis_name={bn.axis_name!r}, ...)`; for one sample at "
-            "inference, pass `inference=True`.") from None
+            "inference, pass `inference=True`."
+        ) from None
     var = jax.lax.pmean(jnp.mean(jnp.square(x - mean.reshape(shape)), axes), bn.axis_name)
     return mean, var
 
@@ -296,6 +332,7 @@ class BatchNorm(StatefulLayer):
     **Fields:** `weight`, `bias` (each `(input_size,)` or None), `state_index` (its value is the tuple
     `(running_mean, running_var, steps)`), and the arguments.
     """
+
     weight: jax.Array | None
     bias: jax.Array | None
     state_index: StateIndex
@@ -307,8 +344,17 @@ class BatchNorm(StatefulLayer):
     momentum: float = field(static=True)
     mode: str = field(static=True)
 
-    def __init__(self, input_size: int, axis_name: Hashable, eps: float = 1e-5, channelwise_affine: bool = True,
-                 momentum: float = 0.99, inference: bool = False, dtype: Any = None, mode: str = "ema"):
+    def __init__(
+        self,
+        input_size: int,
+        axis_name: Hashable,
+        eps: float = 1e-5,
+        channelwise_affine: bool = True,
+        momentum: float = 0.99,
+        inference: bool = False,
+        dtype: Any = None,
+        mode: str = "ema",
+    ):
         self.input_size = _check_size(input_size, "input_size", "BatchNorm")
         self.axis_name = _check_axis_name(axis_name)
         self.eps = _check_eps(eps, "BatchNorm")
@@ -322,17 +368,21 @@ class BatchNorm(StatefulLayer):
         stats = jnp.promote_types(dtype, jnp.float32)
         self.weight = jnp.ones(input_size, dtype) if self.channelwise_affine else None
         self.bias = jnp.zeros(input_size, dtype) if self.channelwise_affine else None
-        start = (jnp.zeros(input_size, stats), jnp.ones(input_size, stats)) if mode == "ema" else \
-            (jnp.zeros(input_size, stats), jnp.zeros(input_size, stats))  # "batch" sums up from zero
+        start = (
+            (jnp.zeros(input_size, stats), jnp.ones(input_size, stats))
+            if mode == "ema"
+            else (jnp.zeros(input_size, stats), jnp.zeros(input_size, stats))
+        )  # "batch" sums up from zero
         self.state_index = StateIndex((*start, jnp.array(0, jnp.int32)))
 
-    def __call__(self,
-                 x: jax.Array,  # one sample, `(input_size, *spatial)`, floating-point
-                 state: State,  # the model's state, holding this layer's running statistics
-                 *,
-                 key: jax.Array | None = None,  # ignored: the layer is deterministic
-                 inference: bool | None = None,  # True/False overrides the layer's `inference` for this call
-                 ) -> tuple:  # `(out, state)`: the normalised `x` (its shape and dtype) and the new state
+    def __call__(
+        self,
+        x: jax.Array,  # one sample, `(input_size, *spatial)`, floating-point
+        state: State,  # the model's state, holding this layer's running statistics
+        *,
+        key: jax.Array | None = None,  # ignored: the layer is deterministic
+        inference: bool | None = None,  # True/False overrides the layer's `inference` for this call
+    ) -> tuple:  # `(out, state)`: the normalised `x` (its shape and dtype) and the new state
         "Normalise `x` with the batch's statistics (training) or the running ones (inference)."
         inference = self.inference if inference is None else _check_flag(inference, "inference", "BatchNorm")
         _channels_first(x, self.input_size)
