@@ -86,6 +86,8 @@ def process(rel: Path, executed_dir: str, out_dir: str) -> str:
         than fail the build. A failing `show_doc` or exported cell still fails it."""
         def __call__(self, cell):
             outputs = copy.deepcopy(cell.get("outputs"))
+            if cell.cell_type == "code":
+                cell.source = docs_api.name_entries(cell.source)
             try:
                 super().__call__(cell)
             except Exception as error:
@@ -210,7 +212,9 @@ def finish_pages(rendered: dict):
         print(f"  {target.relative_to(ROOT)}")
     docs_site.write_search(DOCS, records)
     shutil.copy(TEMPLATE / "search.js", DOCS / "search.js")
-    print(f"  {len(index)} names linked from {links} mentions; {len(records)} search records")
+    entries = sum(len(docs_site.api_entries(soup)) for soup, _ in rendered.values())
+    print(f"  {entries} API entries ({len(index)} spellings of their names), {links} mentions linked to them; "
+          f"{len(records)} search records")
 
 
 def run_step(step: str, rel: Path, *dirs: str) -> str:

@@ -1,5 +1,6 @@
 """Check the built site in `_docs/`: every internal link reaches an existing page and, when it has one, an existing
-`#anchor`; and the offline search finds the `filter_jit` entry.
+`#anchor`; API entries show signatures as Python reads them (`*` kept, `jax.Array`, not `jaxlib._jax.Array`) and
+argument lists; and the offline search finds the `filter_jit` entry.
 
 Only the standard library's html.parser reads the pages, so this checks the HTML a browser gets, independently of
 the code that wrote it. The search check runs the site's own client (`search.js`) under node when node is
@@ -17,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src", "source": "src"}
 # The entries the search must find, and where each lives.
 EXPECTED_SEARCHES = {"filter_jit": "transforms.html#filter_jit", "eqx.filter_jit": "transforms.html#filter_jit"}
@@ -38,6 +40,75 @@ class PageParser(HTMLParser):
         target = attrs.get(LINK_ATTRIBUTES.get(tag, ""))
         if target is not None:
             self.links.append((tag, target, self.getpos()[0]))
+
+
+class EntryParser(HTMLParser):
+    """Reads the API entries of a page (`<h3 class="eqx-api" id=NAME>`): for each, the text of its signature (the
+    `<pre>` straight after it) and whether an argument list (`<ul>`) follows before the next heading."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.entries, self.current, self.in_pre, self.pre_done = {}, None, False, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in HEADINGS:
+            self.current = None
+            if "eqx-api" in (attrs.get("class") or "").split():
+                self.current = attrs.get("id")
+                self.entries[self.current] = {"signature": "", "list": False}
+                self.pre_done = False
+        elif self.current and tag == "pre" and not self.pre_done:
+            self.in_pre = True
+        elif self.current and tag == "ul":
+            self.entries[self.current]["list"] = True
+        signature_box = tag == "div" and attrs.get("class") == "highlight"
+        if self.current and not self.in_pre and tag not in (*HEADINGS, "pre") and not signature_box:
+            self.pre_done = True  # the signature comes straight after the heading, or there is none
+
+    def handle_endtag(self, tag):
+        if tag == "pre" and self.in_pre:
+            self.in_pre, self.pre_done = False, True
+
+    def handle_data(self, data):
+        if self.in_pre:
+            self.entries[self.current]["signature"] += data
+
+
+# API entries whose rendering is pinned: page, entry, text its signature must contain, whether it lists arguments.
+EXPECTED_ENTRIES = [("transforms.html", "filter_jit", "def filter_jit(fun: Callable, *, donate: str", True),
+                    ("nn_linear.html", "Linear.__call__", "def __call__(x: jax.Array, *, key: jax.Array | None = None)",
+                     True),
+                    ("nn_attention.html", "MultiheadAttention", "    dtype: Any = None,\n    *,\n    key: jax.Array,\n",
+                     True)]
+# Private module paths that must not show in any signature.
+UNREADABLE = ("jaxlib.", "jax._src.", "<function ", " at 0x")
+
+
+def check_entries(docs: Path):
+    "(problems, entries seen) over the API entries of every page."
+    problems, seen = [], 0
+    parsed = {}
+    for path in sorted(docs.rglob("*.html")):
+        parser = EntryParser()
+        parser.feed(path.read_text(encoding="utf-8"))
+        page = path.relative_to(docs).as_posix()
+        parsed[page] = parser.entries
+        for name, entry in parser.entries.items():
+            seen += 1
+            for text in UNREADABLE:
+                if text in entry["signature"]:
+                    problems.append(f"{page}#{name}: the signature shows {text!r}: {entry['signature'].strip()[:120]}")
+    for page, name, expected, lists in EXPECTED_ENTRIES:
+        entry = parsed.get(page, {}).get(name)
+        if entry is None:
+            problems.append(f"{page} has no API entry {name!r}")
+            continue
+        if expected not in entry["signature"]:
+            problems.append(f"{page}#{name}: the signature does not contain {expected!r}:\n{entry['signature']}")
+        if lists and not entry["list"]:
+            problems.append(f"{page}#{name}: no argument list (<ul>) under the entry")
+    return problems, seen
 
 
 def is_internal(url: str) -> bool:
@@ -116,12 +187,13 @@ def main():
         print(f"check_docs: no site at {args.docs} (run tools/build_docs.py first)")
         return 1
     link_problems, pages, checked = check_links(args.docs)
+    entry_problems, entries = check_entries(args.docs)
     search_problems, how = check_search(args.docs)
-    for problem in link_problems + search_problems:
+    for problem in link_problems + entry_problems + search_problems:
         print(f"check_docs: {problem}")
-    print(f"check_docs: {pages} pages, {checked} internal links, {len(link_problems)} broken; "
-          f"search ({how}): {len(search_problems)} problems")
-    return 1 if link_problems or search_problems else 0
+    print(f"check_docs: {pages} pages, {checked} internal links, {len(link_problems)} broken; {entries} API entries, "
+          f"{len(entry_problems)} problems; search ({how}): {len(search_problems)} problems")
+    return 1 if link_problems or entry_problems or search_problems else 0
 
 
 if __name__ == "__main__":

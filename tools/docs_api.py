@@ -15,12 +15,13 @@ import inspect
 import re
 import types
 
-from fastcore.docments import docments, parse_docstring
+from fastcore.docments import docments
 
 WIDTH = 88  # a signature longer than this is written one parameter per line
 
 # Annotations print as the name a user writes; the long ones are where a type really lives.
 _TYPE_NAMES = [(re.compile(r"\b(?:jax\.)?jaxlib\.[\w.]*\.(?:Array|ArrayImpl)\b"), "jax.Array"),
+               (re.compile(r"\b(?:jax\.)?jaxlib\.[\w.]*\.PyTreeDef\b"), "jax.tree_util.PyTreeDef"),
                (re.compile(r"\bjax\._src\.[\w.]*\.(Array|PRNGKeyArray|Shape|DTypeLike)\b"), r"jax.\1"),
                (re.compile(r"\b(?:typing|collections\.abc|types)\.(\w+)"), r"\1"),
                (re.compile(r"\bnumpy\."), "np."),
@@ -98,11 +99,12 @@ def signature_text(name: str, sig: inspect.Signature, prefix: str = "") -> str:
 _NOTEBOOK_MODULE = None  # the module the notebook being processed exports to (`#| default_exp`)
 
 
-def public_path(sym) -> str:
-    """Where users reach `sym`: `equinox.filter_jit`, `equinox.nn.Linear`, `equinox.nn.Linear.__call__`. nbdev runs
-    a notebook's exported cells in `__main__`, so a name defined there is looked up as its exported twin's."""
+def public_path(sym, qualname=None) -> str:
+    """Where users reach `sym`, shown as `qualname` (default its own): `equinox.filter_jit`, `equinox.nn.Linear`,
+    `equinox.nn.LayerNorm.__call__` (an inherited method, documented under the subclass). nbdev runs a notebook's
+    exported cells in `__main__`, so a name defined there is looked up as its exported twin's."""
     import importlib
-    qualname = getattr(sym, "__qualname__", getattr(sym, "__name__", ""))
+    qualname = qualname or getattr(sym, "__qualname__", getattr(sym, "__name__", ""))
     module = getattr(sym, "__module__", None) or ""
     if module == "__main__" and _NOTEBOOK_MODULE:
         module = _NOTEBOOK_MODULE
@@ -114,7 +116,7 @@ def public_path(sym) -> str:
             except ImportError:
                 continue
             owner = getattr(namespace, owner_name, None)
-            if owner is not None and getattr(owner, "__module__", None) == module:
+            if owner is not None and getattr(owner, "__module__", "").startswith("equinox"):
                 return f"{candidate}.{qualname}"
     return f"{module}.{qualname}" if module and module != "__main__" else qualname
 
@@ -161,7 +163,7 @@ class ApiEntry:
     "Renders `show_doc(sym)` for the site; the same constructor arguments as nbdev's renderer."
 
     def __init__(self, sym, name=None, title_level=3, maxline=WIDTH):
-        self.path = public_path(sym)  # before unwrapping: users reach the wrapper
+        self.path = public_path(sym, name)  # before unwrapping: users reach the wrapper
         if not hasattr(sym, "__signature__"):
             sym = getattr(sym, "__wrapped__", sym)
         sym = getattr(sym, "fget", None) or sym  # a property documents its getter
@@ -195,6 +197,15 @@ class ApiEntry:
 
     def __repr__(self):
         return f"ApiEntry({self.path})"
+
+
+_SHOW_DOC_OF_NAME = re.compile(r"^show_doc\(\s*([A-Za-z_][\w.]*)\s*\)\s*$", flags=re.M)
+
+
+def name_entries(source: str) -> str:
+    """`show_doc(LayerNorm.__call__)` -> `show_doc(LayerNorm.__call__, name="LayerNorm.__call__")`: the entry is
+    titled as the page wrote it, not after the base class that defines the method (`_AffineNorm.__call__`)."""
+    return _SHOW_DOC_OF_NAME.sub(lambda m: f'show_doc({m.group(1)}, name="{m.group(1)}")', source)
 
 
 def use_on_site(notebook_module=None):

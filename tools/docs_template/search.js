@@ -107,14 +107,22 @@
     var input = box.querySelector("input");
     var list = box.querySelector("ol");
     var root = box.getAttribute("data-root") || "";
-    var index = null;
+    var index = null, waiting = null;
 
+    // The records load once, on first use; what asks while they load runs when they arrive.
     function load(then) {
       if (index) return then();
-      if (window.EQX_SEARCH_RECORDS) { index = buildIndex(window.EQX_SEARCH_RECORDS); return then(); }
+      if (waiting) return waiting.push(then);
+      waiting = [then];
       var script = document.createElement("script");
       script.src = root + "search_index.js";
-      script.onload = function () { index = buildIndex(window.EQX_SEARCH_RECORDS || []); then(); };
+      script.onload = function () {
+        index = buildIndex(window.EQX_SEARCH_RECORDS || []);
+        waiting.forEach(function (f) { f(); });
+      };
+      script.onerror = function () {
+        list.innerHTML = '<li class="eqx-search-none">The search index (search_index.js) did not load.</li>';
+      };
       document.head.appendChild(script);
     }
 
