@@ -11,8 +11,8 @@ import re
 from bs4 import BeautifulSoup, NavigableString
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# Where users find a public name: the short spellings a page may use for each namespace.
-NAMESPACES = {"equinox": ("", "eqx.", "equinox."), "equinox.nn": ("", "nn.", "eqx.nn.", "equinox.nn.")}
+# `nn.Linear` is how the pages write `equinox.nn.Linear` most often.
+SHORT_NAMESPACES = {"equinox.nn": "nn."}
 
 
 def parse(page_html: str) -> BeautifulSoup:
@@ -62,7 +62,10 @@ def api_entries(soup):
 def spellings(anchor: str, path: str):
     "Every way prose may write the name: `Linear`, `nn.Linear`, `eqx.nn.Linear`, `equinox.nn.Linear` (and with `()`)."
     namespace = path[: -len(anchor) - 1] if path.endswith("." + anchor) else ""
-    prefixes = NAMESPACES.get(namespace, ("", namespace + ".") if namespace else ("",))
+    prefixes = {"", namespace + "." if namespace else ""}
+    if namespace == "equinox" or namespace.startswith("equinox."):
+        prefixes.add("eqx" + namespace[len("equinox"):] + ".")
+    prefixes.add(SHORT_NAMESPACES.get(namespace, ""))
     return {prefix + anchor for prefix in prefixes}
 
 
