@@ -94,9 +94,10 @@ def process(rel: Path, executed_dir: str, out_dir: str) -> str:
                 if cell.directives_.keys() & {"export", "exports", "exporti", "exec_doc"} or _show_docs(cell.parsed_()):
                     raise
                 cause = error.__cause__ or error
-                print(f"warning: nbs/{rel}: a cell mixing imports with other code failed when nbdev re-ran it "
-                      f"({type(cause).__name__}: {cause}); its executed outputs are kept. Put imports in a cell "
-                      f"of their own:\n{cell.source[:200]}", file=sys.stderr)
+                first_line = cell.source.strip().splitlines()[0][:80]
+                print(f"warning: nbs/{rel}: the cell starting {first_line!r} mixes imports with other code and failed "
+                      f"when nbdev re-ran it ({type(cause).__name__}: {cause}); its executed outputs are kept. "
+                      f"Put the imports in a cell of their own.", file=sys.stderr)
                 if outputs is not None:
                     cell.outputs = outputs
                 self.k.exc = None
