@@ -45,8 +45,9 @@ test-all: $(STAMP)  ## also run the cells marked `#| slow`
 demo: $(STAMP)  ## train the spiral classifier end to end and save a plot
 	$(PYTHON) -m equinox.examples.spirals --out demo_output
 
-docs: $(STAMP)  ## build the site into _docs/ and README.md from nbs/index.ipynb
+docs: $(STAMP)  ## build the site into _docs/ and README.md from nbs/index.ipynb, then check its links and search
 	$(PYTHON) tools/build_docs.py
+	$(PYTHON) tools/check_docs.py
 
 bench: $(STAMP)  ## print the benchmark ratios
 	$(PYTHON) benchmarks/module.py
