@@ -14,6 +14,7 @@
 
 Run from anywhere: python tools/build_docs.py [--jobs N] [--keep DIR | --render-only DIR]
 """
+
 import argparse
 import html
 import concurrent.futures
@@ -37,16 +38,21 @@ NBS = ROOT / "nbs"
 DOCS = ROOT / "_docs"
 TEMPLATE = Path(__file__).resolve().parent / "docs_template"
 PROJECT = "equinox"
-SECTIONS = [("", lambda rel: rel.parent == Path(".") and not rel.name[0].isdigit()),
-            ("Library", lambda rel: rel.parent == Path(".") and rel.name[0].isdigit()),
-            ("Examples", lambda rel: rel.parts[0] == "examples")]
+SECTIONS = [
+    ("", lambda rel: rel.parent == Path(".") and not rel.name[0].isdigit()),
+    ("Library", lambda rel: rel.parent == Path(".") and rel.name[0].isdigit()),
+    ("Examples", lambda rel: rel.parts[0] == "examples"),
+]
 
 
 def notebooks():
     "Every notebook nbdev would test, as paths relative to nbs/, index first, then in file order."
-    found = [p.relative_to(NBS) for p in NBS.rglob("*.ipynb")
-             if not any(part.startswith(("_", ".")) for part in p.relative_to(NBS).parts)
-             and ".ipynb_checkpoints" not in p.parts]
+    found = [
+        p.relative_to(NBS)
+        for p in NBS.rglob("*.ipynb")
+        if not any(part.startswith(("_", ".")) for part in p.relative_to(NBS).parts)
+        and ".ipynb_checkpoints" not in p.parts
+    ]
     return sorted(found, key=lambda rel: (rel.name != "index.ipynb", len(rel.parts), str(rel)))
 
 
@@ -57,8 +63,11 @@ def page_name(rel: Path) -> Path:
 
 def execute(rel: Path, out_dir: str) -> str:
     from nbconvert.preprocessors import ExecutePreprocessor
+
     nb = nbformat.read(NBS / rel, as_version=4)
-    ExecutePreprocessor(timeout=900, kernel_name="python3").preprocess(nb, {"metadata": {"path": str((NBS / rel).parent)}})
+    ExecutePreprocessor(timeout=900, kernel_name="python3").preprocess(
+        nb, {"metadata": {"path": str((NBS / rel).parent)}}
+    )
     dst = Path(out_dir) / rel
     dst.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dst)
@@ -84,6 +93,7 @@ def process(rel: Path, executed_dir: str, out_dir: str) -> str:
         """nbdev re-runs every cell with an import to get the names `show_doc` needs. A cell that also does other work
         can fail there (it needs names from cells nbdev does not run): keep its executed outputs, and say so, rather
         than fail the build. A failing `show_doc` or exported cell still fails it."""
+
         def __call__(self, cell):
             outputs = copy.deepcopy(cell.get("outputs"))
             if cell.cell_type == "code":
@@ -95,18 +105,25 @@ def process(rel: Path, executed_dir: str, out_dir: str) -> str:
                     raise
                 cause = error.__cause__ or error
                 first_line = cell.source.strip().splitlines()[0][:80]
-                print(f"warning: nbs/{rel}: the cell starting {first_line!r} mixes imports with other code and failed "
-                      f"when nbdev re-ran it ({type(cause).__name__}: {cause}); its executed outputs are kept. "
-                      f"Put the imports in a cell of their own.", file=sys.stderr)
+                print(
+                    f"warning: nbs/{rel}: the cell starting {first_line!r} mixes imports with other code and failed "
+                    f"when nbdev re-ran it ({type(cause).__name__}: {cause}); its executed outputs are kept. "
+                    f"Put the imports in a cell of their own.",
+                    file=sys.stderr,
+                )
                 if outputs is not None:
                     cell.outputs = outputs
                 self.k.exc = None
 
     class SiteProcessors(FilterDefaults):
         "nbdev's, less its links to the published site (docs_site.link_names links names to the local pages)."
+
         def base_procs(self):
-            return [ExecShowDocs if proc is exec_show_docs else proc
-                    for proc in super().base_procs() if proc is not add_links]
+            return [
+                ExecShowDocs if proc is exec_show_docs else proc
+                for proc in super().base_procs()
+                if proc is not add_links
+            ]
 
     docs_api.use_on_site(exported_module(Path(executed_dir) / rel))
     dst = Path(out_dir) / rel
@@ -155,13 +172,15 @@ def plain(text: str) -> str:
 def render(processed_dir: Path, pages):
     from nbconvert import HTMLExporter, MarkdownExporter
     from traitlets.config import Config
+
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
-    html_exporter = HTMLExporter(config=config, extra_template_basedirs=[str(TEMPLATE.parent)],
-                                 template_name=TEMPLATE.name)
+    html_exporter = HTMLExporter(
+        config=config, extra_template_basedirs=[str(TEMPLATE.parent)], template_name=TEMPLATE.name
+    )
     titles = {}
     notebooks_by_rel = {}
     for rel in pages:
@@ -176,13 +195,21 @@ def render(processed_dir: Path, pages):
     for name, belongs in SECTIONS:
         members = [rel for rel in pages if belongs(rel)]
         if members:
-            sections.append({"name": name, "pages": [{"href": page_name(r).as_posix(), "title": titles[r]} for r in members]})
+            sections.append(
+                {"name": name, "pages": [{"href": page_name(r).as_posix(), "title": titles[r]} for r in members]}
+            )
     DOCS.mkdir(exist_ok=True)
     rendered = {}
     for rel, (nb, title, description) in notebooks_by_rel.items():
         depth = len(rel.parts) - 1
-        resources = {"eqx_sections": sections, "eqx_page": page_name(rel).as_posix(), "eqx_root": "../" * depth,
-                     "eqx_title": inline(title), "eqx_description": inline(description), "eqx_source": rel.as_posix()}
+        resources = {
+            "eqx_sections": sections,
+            "eqx_page": page_name(rel).as_posix(),
+            "eqx_root": "../" * depth,
+            "eqx_title": inline(title),
+            "eqx_description": inline(description),
+            "eqx_source": rel.as_posix(),
+        }
         page, _ = html_exporter.from_notebook_node(nb, resources=resources)
         rendered[page_name(rel).as_posix()] = (docs_site.parse(page), plain(title or rel.stem))
     finish_pages(rendered)
@@ -214,8 +241,10 @@ def finish_pages(rendered: dict):
     docs_site.write_search(DOCS, records)
     shutil.copy(TEMPLATE / "search.js", DOCS / "search.js")
     entries = sum(len(docs_site.api_entries(soup)) for soup, _ in rendered.values())
-    print(f"  {entries} API entries ({len(index)} spellings of their names), {links} mentions linked to them; "
-          f"{len(records)} search records")
+    print(
+        f"  {entries} API entries ({len(index)} spellings of their names), {links} mentions linked to them; "
+        f"{len(records)} search records"
+    )
 
 
 def run_step(step: str, rel: Path, *dirs: str) -> str:

@@ -8,6 +8,7 @@ installed, and otherwise checks the records the client searches.
 
 Run after `tools/build_docs.py`: python tools/check_docs.py [--docs DIR]. Exits 1 on any problem, listing each.
 """
+
 import argparse
 import json
 import shutil
@@ -76,11 +77,11 @@ class EntryParser(HTMLParser):
 
 
 # API entries whose rendering is pinned: page, entry, text its signature must contain, whether it lists arguments.
-EXPECTED_ENTRIES = [("transforms.html", "filter_jit", "def filter_jit(fun: Callable, *, donate: str", True),
-                    ("nn_linear.html", "Linear.__call__", "def __call__(x: jax.Array, *, key: jax.Array | None = None)",
-                     True),
-                    ("nn_attention.html", "MultiheadAttention", "    dtype: Any = None,\n    *,\n    key: jax.Array,\n",
-                     True)]
+EXPECTED_ENTRIES = [
+    ("transforms.html", "filter_jit", "def filter_jit(fun: Callable, *, donate: str", True),
+    ("nn_linear.html", "Linear.__call__", "def __call__(x: jax.Array, *, key: jax.Array | None = None)", True),
+    ("nn_attention.html", "MultiheadAttention", "    dtype: Any = None,\n    *,\n    key: jax.Array,\n", True),
+]
 # Private module paths that must not show in any signature.
 UNREADABLE = ("jaxlib.", "jax._src.", "<function ", " at 0x")
 
@@ -135,7 +136,9 @@ def check_links(docs: Path):
             if not target.exists():
                 problems.append(f"{page}:{line}: <{tag}> links to {url!r}: no such file")
             elif fragment and target.suffix == ".html" and unquote(fragment) not in pages[target].anchors:
-                problems.append(f"{page}:{line}: <{tag}> links to {url!r}: {target.name} has no id {unquote(fragment)!r}")
+                problems.append(
+                    f"{page}:{line}: <{tag}> links to {url!r}: {target.name} has no id {unquote(fragment)!r}"
+                )
     return problems, len(pages), checked
 
 
@@ -144,11 +147,17 @@ def run_client(docs: Path, query: str):
     node = shutil.which("node")
     if node is None:
         return None
-    script = ("const s = require(process.argv[1]); const fs = require('fs');"
-              "const records = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
-              "console.log(JSON.stringify(s.search(s.buildIndex(records), process.argv[3], 5).map(r => r.url)));")
-    result = subprocess.run([node, "-e", script, str((docs / "search.js").resolve()), str(docs / "search.json"), query],
-                            capture_output=True, text=True, timeout=60)
+    script = (
+        "const s = require(process.argv[1]); const fs = require('fs');"
+        "const records = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
+        "console.log(JSON.stringify(s.search(s.buildIndex(records), process.argv[3], 5).map(r => r.url)));"
+    )
+    result = subprocess.run(
+        [node, "-e", script, str((docs / "search.js").resolve()), str(docs / "search.json"), query],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"search.js failed under node:\n{result.stderr}")
     return json.loads(result.stdout)
@@ -191,8 +200,10 @@ def main():
     search_problems, how = check_search(args.docs)
     for problem in link_problems + entry_problems + search_problems:
         print(f"check_docs: {problem}")
-    print(f"check_docs: {pages} pages, {checked} internal links, {len(link_problems)} broken; {entries} API entries, "
-          f"{len(entry_problems)} problems; search ({how}): {len(search_problems)} problems")
+    print(
+        f"check_docs: {pages} pages, {checked} internal links, {len(link_problems)} broken; {entries} API entries, "
+        f"{len(entry_problems)} problems; search ({how}): {len(search_problems)} problems"
+    )
     return 1 if link_problems or entry_problems or search_problems else 0
 
 

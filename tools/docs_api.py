@@ -9,6 +9,7 @@ An entry is:
     class NAME(a: int, *, key: jax.Array)                                     (a Python code block)
     the docstring, then **Arguments:** from the docments when the docstring has no such list, and **Returns:**.
 """
+
 import builtins
 import html
 import inspect
@@ -20,12 +21,14 @@ from fastcore.docments import docments
 WIDTH = 88  # a signature longer than this is written one parameter per line
 
 # Annotations print as the name a user writes; the long ones are where a type really lives.
-_TYPE_NAMES = [(re.compile(r"\b(?:jax\.)?jaxlib\.[\w.]*\.(?:Array|ArrayImpl)\b"), "jax.Array"),
-               (re.compile(r"\b(?:jax\.)?jaxlib\.[\w.]*\.PyTreeDef\b"), "jax.tree_util.PyTreeDef"),
-               (re.compile(r"\bjax\._src\.[\w.]*\.(Array|PRNGKeyArray|Shape|DTypeLike)\b"), r"jax.\1"),
-               (re.compile(r"\b(?:typing|collections\.abc|types)\.(\w+)"), r"\1"),
-               (re.compile(r"\bnumpy\."), "np."),
-               (re.compile(r"\bequinox(?:\.\w+)*\.(\w+)\b"), r"\1")]
+_TYPE_NAMES = [
+    (re.compile(r"\b(?:jax\.)?jaxlib\.[\w.]*\.(?:Array|ArrayImpl)\b"), "jax.Array"),
+    (re.compile(r"\b(?:jax\.)?jaxlib\.[\w.]*\.PyTreeDef\b"), "jax.tree_util.PyTreeDef"),
+    (re.compile(r"\bjax\._src\.[\w.]*\.(Array|PRNGKeyArray|Shape|DTypeLike)\b"), r"jax.\1"),
+    (re.compile(r"\b(?:typing|collections\.abc|types)\.(\w+)"), r"\1"),
+    (re.compile(r"\bnumpy\."), "np."),
+    (re.compile(r"\bequinox(?:\.\w+)*\.(\w+)\b"), r"\1"),
+]
 
 
 def type_name(annotation) -> str:
@@ -104,6 +107,7 @@ def public_path(sym, qualname=None) -> str:
     `equinox.nn.LayerNorm.__call__` (an inherited method, documented under the subclass). nbdev runs a notebook's
     exported cells in `__main__`, so a name defined there is looked up as its exported twin's."""
     import importlib
+
     qualname = qualname or getattr(sym, "__qualname__", getattr(sym, "__name__", ""))
     module = getattr(sym, "__module__", None) or ""
     if module == "__main__" and _NOTEBOOK_MODULE:
@@ -172,8 +176,10 @@ class ApiEntry:
 
     def heading(self) -> str:
         level = self.title_level
-        return (f'<h{level} class="eqx-api" id="{html.escape(self.name)}" data-eqx-path="{html.escape(self.path)}">'
-                f"{html.escape(self.name)}</h{level}>")
+        return (
+            f'<h{level} class="eqx-api" id="{html.escape(self.name)}" data-eqx-path="{html.escape(self.path)}">'
+            f"{html.escape(self.name)}</h{level}>"
+        )
 
     def _repr_markdown_(self) -> str:
         sym, sig = self.sym, _signature(self.sym)
@@ -213,5 +219,6 @@ def use_on_site(notebook_module=None):
     exporting to `notebook_module` (`equinox.nn.linear`)."""
     global _NOTEBOOK_MODULE
     import nbdev.showdoc
+
     nbdev.showdoc.BasicMarkdownRenderer = ApiEntry
     _NOTEBOOK_MODULE = notebook_module

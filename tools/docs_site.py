@@ -4,6 +4,7 @@ name to its API entry, an "On this page" list, and the records of the offline se
 An API entry is the heading `ApiEntry` writes (`tools/docs_api.py`): `<h3 class="eqx-api" id=NAME
 data-eqx-path=equinox.nn.NAME>`. The pages are parsed once each with BeautifulSoup (a dependency of nbconvert).
 """
+
 import json
 import posixpath
 import re
@@ -29,7 +30,7 @@ def heading_text(heading) -> str:
 
 
 def unique_ids(soup) -> int:
-    """Give every id on the page one owner. A section titled with a name (`## \`Linear\``) gets the same id from
+    """Give every id on the page one owner. A section titled with a name (a heading `## Linear` in backticks) gets the same id from
     nbconvert as the entry `Linear`: the entry keeps it (links to a name go to its entry), the section is renamed
     (`Linear-2`), its pilcrow link with it. Returns the number of renamed elements."""
     by_id = {}
@@ -56,7 +57,9 @@ def unique_ids(soup) -> int:
 
 def api_entries(soup):
     "(anchor, public path) for every API entry on a page."
-    return [(h["id"], h.get("data-eqx-path", h["id"])) for h in soup.find_all(HEADINGS, class_="eqx-api") if h.get("id")]
+    return [
+        (h["id"], h.get("data-eqx-path", h["id"])) for h in soup.find_all(HEADINGS, class_="eqx-api") if h.get("id")
+    ]
 
 
 def spellings(anchor: str, path: str):
@@ -64,7 +67,7 @@ def spellings(anchor: str, path: str):
     namespace = path[: -len(anchor) - 1] if path.endswith("." + anchor) else ""
     prefixes = {"", namespace + "." if namespace else ""}
     if namespace == "equinox" or namespace.startswith("equinox."):
-        prefixes.add("eqx" + namespace[len("equinox"):] + ".")
+        prefixes.add("eqx" + namespace[len("equinox") :] + ".")
     prefixes.add(SHORT_NAMESPACES.get(namespace, ""))
     return {prefix + anchor for prefix in prefixes}
 
@@ -145,9 +148,13 @@ def _skipped(node) -> bool:
     "Text a reader does not search for: code cells' source, plain printed output, anchors, the footer."
     for parent in node.parents:
         classes = parent.get("class") or []
-        if ("jp-InputArea" in classes or "anchor-link" in classes or parent.name in ("script", "style", "footer")
-                or parent.get("data-mime-type") in ("text/plain", "application/vnd.jupyter.stdout",
-                                                     "application/vnd.jupyter.stderr")):
+        if (
+            "jp-InputArea" in classes
+            or "anchor-link" in classes
+            or parent.name in ("script", "style", "footer")
+            or parent.get("data-mime-type")
+            in ("text/plain", "application/vnd.jupyter.stdout", "application/vnd.jupyter.stderr")
+        ):
             return True
         if "eqx-content" in classes:
             return False
@@ -161,8 +168,15 @@ def search_records(soup, page: str, title: str) -> list:
         if getattr(node, "name", None) in ("h1", "h2", "h3", "h4") and node.get("id"):
             if node.find_parent(class_="eqx-title") is not None:
                 continue
-            records.append({"title": title, "section": heading_text(node), "url": f"{page}#{node['id']}", "text": [],
-                            "api": "eqx-api" in (node.get("class") or [])})
+            records.append(
+                {
+                    "title": title,
+                    "section": heading_text(node),
+                    "url": f"{page}#{node['id']}",
+                    "text": [],
+                    "api": "eqx-api" in (node.get("class") or []),
+                }
+            )
         elif isinstance(node, NavigableString) and node.strip() and not node.find_parent(HEADINGS):
             if not _skipped(node):
                 records[-1]["text"].append(node.strip())
