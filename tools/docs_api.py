@@ -25,6 +25,7 @@ _TYPE_NAMES = [
     (re.compile(r"\b(?:jax\.)?jaxlib\.[\w.]*\.(?:Array|ArrayImpl)\b"), "jax.Array"),
     (re.compile(r"\b(?:jax\.)?jaxlib\.[\w.]*\.PyTreeDef\b"), "jax.tree_util.PyTreeDef"),
     (re.compile(r"\bjax\._src\.[\w.]*\.(Array|PRNGKeyArray|Shape|DTypeLike)\b"), r"jax.\1"),
+    (re.compile(r"\bjax\._src\.[\w.]*\.(Mesh|NamedSharding|PartitionSpec|Sharding)\b"), r"jax.sharding.\1"),
     (re.compile(r"\b(?:typing|collections\.abc|types)\.(\w+)"), r"\1"),
     (re.compile(r"\bnumpy\."), "np."),
     (re.compile(r"\bequinox(?:\.\w+)*\.(\w+)\b"), r"\1"),
