@@ -20,6 +20,7 @@ import ml_dtypes
 import numpy as np
 
 from .module import Module, _STATIC, _import, _import_path, _unpickle
+from .tree import _dtype_shape
 from .serialisation import _atomic_file
 
 # %% ../nbs/22_checkpoints.ipynb #af5ac093
@@ -706,9 +707,7 @@ def _trusted(tree) -> frozenset:
 
 def _describe(leaf) -> str:
     if type(leaf) is _Slot or (hasattr(leaf, "shape") and hasattr(leaf, "dtype") and not isinstance(leaf, type)):
-        from equinox.tree import _short_dtype
-
-        return f"{_short_dtype(leaf.dtype)}[{','.join(map(str, leaf.shape))}]"
+        return _dtype_shape(leaf.dtype, leaf.shape)
     return f"{type(leaf).__name__} {leaf!r}"
 
 

@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .filters import _check_is_leaf, _inexact_dtype, _map_spec, _not_selected, _selected, is_inexact_array
-from .tree import _UNSET, _flatten_one_level_with_path, _is_module, _leaf_repr, _short_dtype
+from .tree import _UNSET, _array_repr, _flatten_one_level_with_path, _is_module, _leaf_repr
 
 # %% ../nbs/23_display.ipynb #f817ad91
 _ARRAYS = (jax.Array, np.ndarray, np.generic, jax.ShapeDtypeStruct)  # tracers are `jax.Array`s
@@ -121,17 +121,6 @@ _STYLE = """<style>
 </style>"""
 
 
-_dtype_names: dict = {}  # dtype -> its short name in the `repr` (`f32`): worked out once, it is slow to derive
-
-
-def _array_text(x) -> str:
-    "An array's dtype and shape as the `repr` writes them (`f32[3,2]`, `np.i64[4]`: `tree_pformat`'s `_array_repr`)."
-    name = _dtype_names.get(x.dtype)
-    if name is None:
-        name = _dtype_names[x.dtype] = _short_dtype(x.dtype)
-    return f"{'np.' if isinstance(x, (np.ndarray, np.generic)) else ''}{name}[{','.join(map(str, x.shape))}]"
-
-
 def _span(kind: str, text: str) -> str:
     return f'<span class="eqx-{kind}">{html.escape(text, quote=False)}</span>'
 
@@ -211,7 +200,7 @@ def _write_leaf(page: _Page, value, path: str, static: bool) -> tuple[int, int, 
     size, nbytes, inexact = facts
     trainable = size if inexact else 0
     page.pieces.append(
-        f"<div>{_span('path', path)} {_span('type', _array_text(value))} "
+        f"<div>{_span('path', path)} {_span('type', _array_repr(value))} "
         f"{_span('size', _size_text(size, trainable, nbytes, of_leaf=True))}"
     )
     if _is_abstract(value):

@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .filters import _check_is_leaf, _is_function_spec
-from .tree import _place, _short_dtype
+from .tree import _dtype_shape, _place
 
 # %% ../nbs/21_serialisation.ipynb #fce2d277
 _RAW = {}  # dtype -> the raw void dtype it is written as, or None for a dtype NumPy names faithfully
@@ -125,10 +125,9 @@ def _read_data(f, header: _Header) -> np.ndarray:
 
 # %% ../nbs/21_serialisation.ipynb #88d63fea
 def _describe(shape, dtype) -> str:
-    dims = f"[{','.join(map(str, shape))}]"
     if getattr(dtype, "kind", None) == "V" and dtype.names is None and _raw_dtype(dtype) is None:
-        return f"raw V{dtype.itemsize}{dims} (as np.save writes bfloat16 and float8)"
-    return _short_dtype(dtype) + dims
+        return f"raw V{dtype.itemsize}[{','.join(map(str, shape))}] (as np.save writes bfloat16 and float8)"
+    return _dtype_shape(dtype, shape)
 
 
 def _fits(header: _Header, shape, dtype) -> bool:
@@ -348,12 +347,18 @@ def _leaf_place(filter_spec, pytree, is_leaf, index: int) -> str:
     return _place(paths[index])
 
 # %% ../nbs/21_serialisation.ipynb #fc1ae04e
-def _error_at(who, filter_spec, pytree, is_leaf, index, count, text, kind=ValueError):
+def _error_at(context, index, text, kind=ValueError):
+    "The error for leaf `index`; `context` is `(who, filter_spec, pytree, is_leaf, count)` of the call."
+    who, filter_spec, pytree, is_leaf, count = context
     place = _leaf_place(filter_spec, pytree, is_leaf, index)
     return kind(
         f"{who}: {'cannot load' if who == 'tree_deserialise_leaves' else 'cannot write'} the leaf at "
         f"{place} (leaf {index + 1} of {count}): {text}"
     )
+
+
+def _same_kind(error) -> type:
+    return TypeError if isinstance(error, TypeError) else ValueError
 
 
 def _check_loaded(like, loaded):
@@ -378,21 +383,13 @@ def tree_serialise_leaves(
     `tree_deserialise_leaves` and a tree of the same structure."""
     who = "tree_serialise_leaves"
     leaves, specs, _ = _spec_leaves(filter_spec, pytree, is_leaf, who)
+    context = (who, filter_spec, pytree, is_leaf, len(leaves))
     with _opened(path_or_file, True, who) as f:
         for index, (spec, leaf) in enumerate(zip(specs, leaves)):
             try:
                 spec(f, leaf)
             except (ValueError, TypeError) as error:
-                raise _error_at(
-                    who,
-                    filter_spec,
-                    pytree,
-                    is_leaf,
-                    index,
-                    len(leaves),
-                    str(error),
-                    TypeError if isinstance(error, TypeError) else ValueError,
-                ) from error
+                raise _error_at(context, index, str(error), _same_kind(error)) from error
 
 # %% ../nbs/21_serialisation.ipynb #75ad8418
 def tree_deserialise_leaves(
@@ -406,37 +403,18 @@ def tree_deserialise_leaves(
     `ValueError` naming its path, and nothing is returned half-loaded."""
     who = "tree_deserialise_leaves"
     leaves, specs, rebuild = _spec_leaves(filter_spec, like, is_leaf, who)
-    loaded = []
+    loaded, context = [], (who, filter_spec, like, is_leaf, len(leaves))
     with _opened(path_or_file, False, who) as f:
         for index, (spec, leaf) in enumerate(zip(specs, leaves)):
             try:
                 new = spec(f, leaf)
                 _check_loaded(leaf, new)
             except _RecordError as error:
-                raise _error_at(
-                    who, filter_spec, like, is_leaf, index, len(leaves), f"{error.detail}. {error.hint}."
-                ) from None
+                raise _error_at(context, index, f"{error.detail}. {error.hint}.") from None
             except EOFError:  # a custom spec calling np.load at the end of the file
-                raise _error_at(
-                    who,
-                    filter_spec,
-                    like,
-                    is_leaf,
-                    index,
-                    len(leaves),
-                    f"the file has no record left for it. {_FEWER}.",
-                ) from None
+                raise _error_at(context, index, f"the file has no record left for it. {_FEWER}.") from None
             except (ValueError, TypeError) as error:
-                raise _error_at(
-                    who,
-                    filter_spec,
-                    like,
-                    is_leaf,
-                    index,
-                    len(leaves),
-                    str(error),
-                    TypeError if isinstance(error, TypeError) else ValueError,
-                ) from error
+                raise _error_at(context, index, str(error), _same_kind(error)) from error
             loaded.append(new)
         if _is_path(path_or_file) and f.read(1):
             raise ValueError(

@@ -432,6 +432,7 @@ def tree_check(
 _SHORT_DTYPES = {"float": "f", "int": "i", "uint": "u", "complex": "c", "bfloat": "bf"}
 
 
+@functools.cache  # deriving it takes microseconds, and a display of a large model asks once per leaf
 def _short_dtype(dtype) -> str:
     if jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key):  # no NumPy dtype: its own name says the implementation
         return str(dtype)
@@ -444,8 +445,13 @@ def _short_dtype(dtype) -> str:
     return name
 
 
+def _dtype_shape(dtype, shape) -> str:
+    "How dtypes and shapes read everywhere in the library: `f32[3,2]`."
+    return f"{_short_dtype(dtype)}[{','.join(map(str, shape))}]"
+
+
 def _array_repr(x) -> str:
-    text = f"{_short_dtype(x.dtype)}[{','.join(map(str, x.shape))}]"
+    text = _dtype_shape(x.dtype, x.shape)
     return "np." + text if isinstance(x, (np.ndarray, np.generic)) else text
 
 

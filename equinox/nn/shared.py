@@ -13,7 +13,7 @@ import jax
 
 from ..filters import is_array
 from ..module import Module, field
-from ..tree import _is_module, _short_dtype, tree_at, tree_flatten_one_level
+from ..tree import _dtype_shape, _is_module, tree_at, tree_flatten_one_level
 
 # %% ../../nbs/18_nn_shared.ipynb #c955d5ad
 class _Tied(Module):
@@ -23,7 +23,7 @@ class _Tied(Module):
 def _describe(node) -> str:
     "A short description of a picked part: `f32[5,3]` for an array, else its type and number of leaves."
     if is_array(node):
-        return f"{_short_dtype(node.dtype)}[{','.join(map(str, node.shape))}]"
+        return _dtype_shape(node.dtype, node.shape)
     leaves = jax.tree_util.tree_leaves(node)
     if len(leaves) == 1 and leaves[0] is node:
         return f"a {type(node).__name__}"

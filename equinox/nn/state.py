@@ -19,7 +19,7 @@ from ..filters import is_array
 from ..module import Module, field
 from .linear import _check_dtype, _check_size
 from .norm import _check_eps, _check_flag, _upcast
-from ..tree import tree_at
+from ..tree import _dtype_shape, tree_at
 
 # %% ../../nbs/18_nn_state.ipynb #6f097232
 _MARKERS = itertools.count(random.SystemRandom().getrandbits(36) << 16)
@@ -86,10 +86,6 @@ def _new_state(values: dict) -> "State":
     return state
 
 # %% ../../nbs/18_nn_state.ipynb #8241a3e5
-def _describe(leaf) -> str:
-    return f"{jnp.dtype(leaf.dtype).name}{list(leaf.shape)}"
-
-
 def _check_same(old, new, marker: int, method: str):
     "`new` with its leaves as arrays, checked to have `old`'s structure, shapes and dtypes."
     old_leaves, old_def = jax.tree_util.tree_flatten(old)
@@ -105,7 +101,7 @@ def _check_same(old, new, marker: int, method: str):
             part = "" if len(old_leaves) == 1 else f" (leaf {i})"
             raise ValueError(
                 f"State.{method}: the value for index {marker}{part} must keep its shape and dtype, "
-                f"{_describe(a)}, got {_describe(b)}. Cast or reshape it first, e.g. "
+                f"{_dtype_shape(a.dtype, a.shape)}, got {_dtype_shape(b.dtype, b.shape)}. Cast or reshape it first, e.g. "
                 f"`value.astype(jnp.{jnp.dtype(a.dtype).name})`."
             )
     return jax.tree_util.tree_unflatten(new_def, new_leaves)
