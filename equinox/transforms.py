@@ -268,21 +268,27 @@ def _structure_error(name, what, filter_tree, inputs, names):
     return ValueError(f"{name}: " + "\n".join(lines))
 
 # %% ../nbs/02_transforms.ipynb #4a208fea
-class _PackedOutput:
-    "Output of a traced function that returned non-array leaves: arrays as children, the rest as static data."
+class _Output:
+    "What a traced function returns when its output holds more than arrays: the arrays, and how to rebuild the rest."
 
-    __slots__ = ("arrays", "static")
+    __slots__ = ("rebuild", "arrays")
 
-    def __init__(self, arrays, static):
-        self.arrays, self.static = arrays, static
+    def __init__(self, rebuild, arrays):  # in the order JAX's unflattening passes them
+        self.rebuild, self.arrays = rebuild, arrays
+
+
+# Unflattening gives the node back, not the user's output, so that JAX's C++ dispatch sees only arrays.
+jax.tree_util.register_pytree_node(_Output, lambda o: (o.arrays, o.rebuild), _Output)
+
+
+def _finish(out):
+    "The user's output from what the compiled function returned."
+    return out.rebuild(out.arrays) if type(out) is _Output else out
 
 
 def _rebuild_output(static, arrays):
     treedef, mask, constants = static
     return jax.tree_util.tree_unflatten(treedef, _merge(mask, arrays, constants))
-
-
-jax.tree_util.register_pytree_node(_PackedOutput, lambda p: (p.arrays, p.static), _rebuild_output)
 
 
 def _merge(mask, traced, static):
@@ -302,29 +308,19 @@ def _pack_output(out):
     mask = _array_mask(leaves)
     if all(mask):
         return out
-    return _PackedOutput(list(compress(leaves, mask)), (treedef, mask, tuple(compress(leaves, map(not_, mask)))))
+    static = (treedef, mask, tuple(compress(leaves, map(not_, mask))))
+    return _Output(functools.partial(_rebuild_output, static), list(compress(leaves, mask)))
 
 # %% ../nbs/02_transforms.ipynb #41b66dad
 class _Unbuildable(Exception):
     "The output holds a node type that `_build_output` does not write code for."
 
 
-class _BuiltOutput:
-    "An output rebuilt by generated code: its arrays as children, the building function as static data."
-
-    __slots__ = ("arrays", "build")
-
-    def __init__(self, arrays, build):
-        self.arrays, self.build = arrays, build
-
-
-jax.tree_util.register_pytree_node(_BuiltOutput, lambda b: (b.arrays, b.build), lambda build, arrays: build(arrays))
-
 _MAX_BUILT_NODES = 5000
 
 
 def _build_output(out):
-    """A `_BuiltOutput` for `out` when it holds a Module or a non-array leaf; `out` itself when it is only arrays
+    """An `_Output` for `out` when it holds a Module or a non-array leaf; `out` itself when it is only arrays
     in tuples, lists and dictionaries (JAX rebuilds those in C++); `_Unbuildable` for other node types."""
     lines, arrays, constants = [], [], {}
     needed = [False]
@@ -377,7 +373,7 @@ def _build_output(out):
         exec(compile(source, "<equinox output builder>", "exec"), namespace)
     except (RecursionError, SyntaxError, MemoryError):  # nested deeper than Python's parser or stack allows
         raise _Unbuildable from None
-    return _BuiltOutput(arrays, namespace["build"])
+    return _Output(namespace["build"], arrays)
 
 # %% ../nbs/02_transforms.ipynb #85841fa5
 def _inner_values(node):
@@ -661,11 +657,12 @@ class _JitWrapper(_Wrapper):
                     plan = memo[2]
                     static = plan.static_of(leaves)
                     if static == memo[3]:
-                        return memo[4](*plan.traced_of(leaves))
+                        out = memo[4](*plan.traced_of(leaves))
+                        return out.rebuild(out.arrays) if type(out) is _Output else out  # `_finish`, inlined
                 return _general_call(self, leaves, treedef, signature, args, kwargs)
             leaves, key = _prepare(self, args, kwargs)
             compiled = _lookup(self, key, args, kwargs)
-            return compiled(*compress(leaves, key[2]))
+            return _finish(compiled(*compress(leaves, key[2])))
         except Exception as error:
             message = _error_if_message(error)
             if message is None:
@@ -687,7 +684,7 @@ def _general_call(wrapper, leaves, treedef, signature, args, kwargs):
     static = plan.static_of(leaves)
     compiled = _lookup(wrapper, (config, treedef, plan.mask, _static_key(static)), args, kwargs)
     object.__setattr__(wrapper, "_memo", (signature, treedef, plan, static, compiled))
-    return compiled(*plan.traced_of(leaves))
+    return _finish(compiled(*plan.traced_of(leaves)))
 
 
 def _lookup(wrapper, key, args, kwargs):

@@ -210,6 +210,11 @@ def _project(linear: Linear, x: jax.Array) -> jax.Array:
 _MASKED_LOGIT = -0.7 * float(np.finfo(np.float32).max)  # jax.nn.dot_product_attention's value: both routes agree
 
 
+def _fused_route() -> bool:
+    "Whether attention without dropout goes through `jax.nn.dot_product_attention`: on GPUs."
+    return jax.default_backend() == "gpu"
+
+
 def _softmax_attention(q, k, v, mask, scale, dropout_p=0.0, inference=True, key=None):
     "Attention of per-head `q (T,N,H)`, `k (S,N,H)`, `v (S,N,V)` -> `(T,N,V)`, with dropout unless `inference`."
     logit_dtype = jnp.promote_types(jnp.result_type(q, k), jnp.float32)
@@ -425,7 +430,7 @@ class MultiheadAttention(Module):
         if process_heads is not None:
             q, k, v = _check_heads(process_heads, q, k, v)
         scale = 1 / math.sqrt(self.qk_size)
-        if flag is True and q.shape[-1] == v.shape[-1] and q.dtype == k.dtype == v.dtype:
+        if flag is True and q.shape[-1] == v.shape[-1] and q.dtype == k.dtype == v.dtype and _fused_route():
             heads = jax.nn.dot_product_attention(q, k, v, mask=mask, scale=scale)
         else:
             heads = _softmax_attention(q, k, v, mask, scale, self.dropout_p, flag, key)

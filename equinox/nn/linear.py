@@ -153,7 +153,7 @@ class Linear(Module):
             x = jnp.reshape(x, (1,))
         else:
             _check_input(x, (self.in_features,), "Linear")
-        y = self.weight @ x
+        y = x @ self.weight.T  # = weight @ x; under jax.vmap the batch axis comes out first (see below)
         if self.bias is not None:
             y = y + self.bias
         return y[0] if self.out_features == "scalar" else y

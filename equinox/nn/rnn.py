@@ -55,7 +55,7 @@ class _RecurrentCell(Module):
 
 def _projections(cell, x, h):
     "The input and hidden projections, biases included, each of shape `(gates * hidden_size,)`."
-    gi, gh = cell.weight_ih @ x, cell.weight_hh @ h
+    gi, gh = x @ cell.weight_ih.T, h @ cell.weight_hh.T  # as in Linear: no transposes once vmapped
     if cell.bias_ih is not None:
         gi, gh = gi + cell.bias_ih, gh + cell.bias_hh
     return gi, gh
