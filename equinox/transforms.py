@@ -9,6 +9,7 @@ __all__ = ['Partial', 'module_update_wrapper', 'jitf', 'clear_caches', 'filter_j
 import collections
 import functools
 import inspect
+import threading
 import types
 import warnings
 import weakref
@@ -560,6 +561,13 @@ def jitf(
         jit_kwargs=dict(jit_kwargs),
         fast=tree is None and not static_argnums and not static_argnames,
         by_type=filter_fn is is_array,
+        direct=(
+            tree is None
+            and filter_fn is is_array
+            and not (static_argnums or static_argnames or donate_argnums or jit_kwargs)
+            and donate == "none"
+            and in_shardings is None
+        ),
     )
     return _wrap(_JitWrapper, fun, config)
 
@@ -620,6 +628,7 @@ def _getter(positions):
 _plans_by_mask: dict = {}
 _plans_by_types: dict = {}
 _NO_MEMO = (None, None, None, None, None)
+_UNSET = object()
 
 
 def _plan_for_mask(mask):
@@ -642,10 +651,25 @@ def _plan_for_types(types):
 
 class _JitWrapper(_Wrapper):
     _memo = _NO_MEMO  # the last call of this wrapper; set on the instance by `_general_call`
+    _direct = _UNSET  # the wrapper's direct route (below), None if it has none; set on the instance on first call
 
     def __call__(self, *args, **kwargs):
-        config = self.config
         try:  # free unless something raises
+            direct = self._direct
+            if direct is _UNSET:
+                direct = _direct_route(self)
+            if direct is not None and direct.call is not None:
+                _local.call = (args, kwargs)
+                try:
+                    out = direct.call(*args, **kwargs)
+                except (_NotDirect, TypeError, ValueError) as error:
+                    if _local.call is None and type(error) is not _NotDirect:
+                        raise  # raised by the function itself, after the check let the call through
+                    _local.call = direct.call = None  # JAX refused a leaf, or the check did: the general route
+                else:
+                    _local.call = None
+                    return out.rebuild(out.arrays) if type(out) is _Output else out  # `_finish`, inlined
+            config = self.config
             if config.fast:
                 leaves, treedef = jax.tree_util.tree_flatten((self.fun, args, kwargs))
                 # The types of all leaves are part of the signature, so a static 1 never stands in for a 1.0.
@@ -664,6 +688,7 @@ class _JitWrapper(_Wrapper):
             compiled = _lookup(self, key, args, kwargs)
             return _finish(compiled(*compress(leaves, key[2])))
         except Exception as error:
+            _local.call = None
             message = _error_if_message(error)
             if message is None:
                 raise
@@ -960,6 +985,63 @@ def _check_traceable(wrapper, args, kwargs):
                 "arrays and Python numbers can be traced. Make filter_fn/filter_tree return False for it, so that it "
                 "is held static (is_array does)."
             )
+
+# %% ../nbs/02_transforms.ipynb #150e7e72
+_local = threading.local()  # `call`: the inputs of a call on the direct route, until its trace has checked them
+
+
+class _NotDirect(Exception):
+    "Raised by the direct route's traced function when an input leaf needs the general route."
+
+
+class _Direct:
+    "The direct route of one function under one configuration: `call` is its `jax.jit`, None once turned off."
+
+    __slots__ = ("call",)
+
+    def __init__(self, call):
+        self.call = call
+
+
+_direct_routes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # function -> {config: _Direct}
+
+
+def _unambiguous_array(leaf) -> bool:
+    "An array that JAX's dispatch never confuses with a Python bool, int, float or complex."
+    return _array_type[type(leaf)] and leaf.dtype != bool and not getattr(leaf, "weak_type", False)
+
+
+def _direct_route(wrapper):
+    """The wrapper's `_Direct`, shared by every wrapper of its function with its options; None when the options
+    or the function (a PyTree with leaves of its own) need the general route. Remembered on the wrapper."""
+    fun, config, direct = wrapper.fun, wrapper.config, None
+    leaves = jax.tree_util.tree_leaves(fun)
+    if config.direct and len(leaves) == 1 and leaves[0] is fun and not _array_type[type(fun)]:
+        try:
+            routes = _direct_routes.setdefault(fun, {})
+        except TypeError:  # not weakly referable, or not hashable
+            routes = None
+        if routes is not None:
+            direct = routes.get(config)
+            if direct is None:
+                direct = routes[config] = _Direct(jax.jit(_direct_function(weakref.ref(fun), wrapper.__name__)))
+    object.__setattr__(wrapper, "_direct", direct)
+    return direct
+
+
+def _direct_function(fun_ref, name):
+    "The function the direct route traces: it checks the call's inputs first."
+
+    def traced(*args, **kwargs):
+        call, _local.call = getattr(_local, "call", None), None
+        if call is None or not all(map(_unambiguous_array, jax.tree_util.tree_leaves(call))):
+            raise _NotDirect
+        out = fun_ref()(*args, **kwargs)
+        _check_no_escaping_tracer(out)
+        return _pack_output(out)
+
+    traced.__name__ = traced.__qualname__ = name
+    return traced
 
 # %% ../nbs/02_transforms.ipynb #3cb9173f
 def clear_caches():
