@@ -13,10 +13,12 @@ from equinox import (
     callbacks,
     checkpoints,
     differentiation,
+    dispatch,
     display,
     enumeration,
     errors,
     filters,
+    jit,
     module,
     precision,
     serialisation,
@@ -30,6 +32,8 @@ _CHAPTERS = (
     module,
     filters,
     transforms,
+    dispatch,
+    jit,
     differentiation,
     vectorisation,
     autodiff,
@@ -47,6 +51,8 @@ _CHAPTERS = (
 from .module import *
 from .filters import *
 from .transforms import *
+from .dispatch import *
+from .jit import *
 from .differentiation import *
 from .vectorisation import *
 from .tree import *
