@@ -228,6 +228,16 @@ class _JitConfig(_Config):
     pass
 
 
+def _check_in_shardings(in_shardings):
+    shardings = in_shardings if type(in_shardings) is tuple else (in_shardings,)
+    for sharding in shardings:
+        if sharding is not None and not isinstance(sharding, jax.sharding.Sharding):
+            raise TypeError(
+                f"jitf: in_shardings must be a jax.sharding.Sharding, None, or a tuple of those with one "
+                f"per positional argument; got {sharding!r} of type {type(sharding).__name__}."
+            )
+
+
 def _static_argnames_of(fun, static_argnums):
     """Check `static_argnums` against `fun`'s signature, as `jax.jit` does, and return the names of those
     parameters, so that they are static when passed by keyword too. Nothing to check for `*args` functions."""
@@ -246,7 +256,7 @@ def _static_argnames_of(fun, static_argnums):
             )
     return tuple(positional[i].name for i in static_argnums if positional[i].kind is not positional[i].POSITIONAL_ONLY)
 
-
+# %% ../nbs/08_dispatch.ipynb #ff05f0ad
 def _jit_config(fun, filter_fn, filter_tree, jit_kwargs: dict) -> _JitConfig:
     "`jitf`'s options, checked, as one interned configuration; `fun` is there to check `static_argnums`."
     _choose_filter(filter_fn, filter_tree, "jitf")
@@ -358,7 +368,7 @@ def _plan_for_types(types):
         plan = _plans_by_types[types] = _plan_for_mask(tuple(map(_array_type.__getitem__, types)))
     return plan
 
-
+# %% ../nbs/08_dispatch.ipynb #7c76fcd3
 class _JitWrapper(_Wrapper):
     _memo = _NO_MEMO  # the last call of this wrapper; set on the instance by `_general_call`
     _direct = _UNSET  # the wrapper's direct route (below), None if it has none; set on the instance on first call
@@ -436,7 +446,7 @@ def _lookup(wrapper, key, args, kwargs):
         pass
     return compiled
 
-
+# %% ../nbs/08_dispatch.ipynb #581cf82a
 def _split_static(config, args, kwargs):
     """Take out the arguments that `static_argnums`/`static_argnames` make static as a whole. Returns the other
     arguments, where the static ones were (positions, names, number of positional arguments), and their values."""
@@ -559,7 +569,7 @@ def _remember(key, compiled):
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
 
-
+# %% ../nbs/08_dispatch.ipynb #79b22c9b
 _KEYWORDS = "keywords"  # the owner of every leaf of a keyword argument
 
 
@@ -613,16 +623,6 @@ def _without_donation_warnings(jitted):
             return jitted(*traced)
 
     return call
-
-
-def _check_in_shardings(in_shardings):
-    shardings = in_shardings if type(in_shardings) is tuple else (in_shardings,)
-    for sharding in shardings:
-        if sharding is not None and not isinstance(sharding, jax.sharding.Sharding):
-            raise TypeError(
-                f"jitf: in_shardings must be a jax.sharding.Sharding, None, or a tuple of those with one "
-                f"per positional argument; got {sharding!r} of type {type(sharding).__name__}."
-            )
 
 
 def _leaf_shardings(wrapper, mask, args, kwargs):
