@@ -22,7 +22,7 @@ import numpy as np
 
 from .errors import EquinoxRuntimeError
 from .filters import _array_type, is_array, is_array_like
-from .module import _STATIC, Module
+from .module import Module, _from_storage, _storage
 from equinox.transforms import (
     _array_mask,
     _choose_filter,
@@ -103,13 +103,9 @@ def _build_output(out):
         kind = type(node)
         if isinstance(node, Module):
             needed[0] = True
-            info = kind._eqx_info
-            static = set(info.static_names)
-            items = [f"{name!r}: {emit(getattr(node, name))}" for name in info.field_names if name not in static]
-            if info.static_names:
-                items.append(f"{_STATIC!r}: {constant(getattr(node, _STATIC))}")
+            items = [f"{key!r}: {emit(value) if child else constant(value)}" for key, value, child in _storage(node)]
             var = f"n{len(lines)}"
-            lines.append(f"{var} = new({constant(kind)}); set_dict({var}, '__dict__', {{{', '.join(items)}}})")
+            lines.append(f"{var} = from_storage({constant(kind)}, {{{', '.join(items)}}})")
             return var
         if kind is tuple:
             return "(" + "".join(emit(child) + ", " for child in node) + ")"
@@ -136,7 +132,7 @@ def _build_output(out):
         if not needed[0]:
             return out
         source = "def build(a):\n" + "".join(f"    {line}\n" for line in lines) + f"    return {result}\n"
-        namespace = {"new": object.__new__, "set_dict": object.__setattr__, **constants}
+        namespace = {"from_storage": _from_storage, **constants}
         exec(compile(source, "<equinox output builder>", "exec"), namespace)
     except (RecursionError, SyntaxError, MemoryError):  # nested deeper than Python's parser or stack allows
         raise _Unbuildable from None

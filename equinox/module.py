@@ -445,6 +445,23 @@ def _post_init(self, info):
     for check in info.checks:
         check(self)
 
+# %% ../nbs/00_module.ipynb #bd91ec6d
+def _storage(node) -> list:
+    """The `(key, value, is_child)` entries a rebuilt node of `node`'s class holds in its `__dict__`: every data
+    field (a PyTree child), then the static values under `_STATIC` if the class has static fields."""
+    info = type(node)._eqx_info
+    entries = [(name, getattr(node, name), True) for name in info.data_names]
+    if info.static_names:
+        entries.append((_STATIC, getattr(node, _STATIC), False))
+    return entries
+
+
+def _from_storage(cls, storage: dict):
+    "A node of `cls` whose `__dict__` is `storage` (entries as `_storage` gives them), made without `__init__`."
+    self = object.__new__(cls)
+    object.__setattr__(self, "__dict__", storage)
+    return self
+
 # %% ../nbs/00_module.ipynb #ffee155d
 def _raise_unhashable_static(cls, name, value):
     where = f"Static field {cls.__name__}.{name}"
