@@ -872,7 +872,8 @@ def load_into(
     `layers.0.weight` of the file goes to `where(model).layers[0].weight`. Returns `(new_model, report)`, a
     `LoadReport` naming what was loaded, missing and unexpected. An array found in both with another shape or
     dtype is an error. The file is checked as `load` checks it (classes only from allowed modules), before any
-    array is read; only arrays are taken from it."""
+    array is read; only arrays are taken from it. Each JAX array goes straight to the devices and layout (the
+    sharding) of the array it replaces, so a model placed on a mesh is loaded in place."""
     allow = _check_allow(allow, "load_into")
     part = model if where is None else where(model)
     targets = {}
@@ -900,7 +901,13 @@ def load_into(
                 f"load_into: {path} does not fit the model exactly (strict=True): missing "
                 f"{list(report.missing)}, unexpected {list(report.unexpected)}."
             )
-        arrays = _read_arrays(file, header, path, wanted=set(loaded))
+        on_host = jax.sharding.SingleDeviceSharding(jax.devices()[0])  # read for a NumPy leaf: converted below
+        placed = {
+            name: targets[name][1].sharding if isinstance(targets[name][1], jax.Array) else on_host
+            for name in loaded
+            if table[name]["kind"] == "jax"
+        }
+        arrays = _read_arrays(file, header, path, wanted=set(loaded), shardings=placed)
 
     def take(jax_path, leaf):
         name = _name_of(jax_path) if _is_array(leaf) else None
