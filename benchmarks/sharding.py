@@ -4,8 +4,8 @@ Rows:
 - dispatch: a small MLP (fully sharded) applied to a batch split along `data`: `filter_jit` called with the model,
   against `jax.jit` called with the model's arrays as a flat list (the model rebuilt inside). Tiny compute, so the
   ratio is the per-call overhead;
-- step: one training step (Adam) of the small byte transformer of the Scaling out chapter, fully sharded over 8
-  devices: `filter_jit` with `shard_model` constraints inside, against the same step written with `jax.jit`,
+- step: one training step (Adam) of the byte transformer of the examples (`equinox.examples.transformer`: two
+  blocks of width 64 with rotary attention, no dropout), fully sharded over 8 devices: `filter_jit` with `shard_model` constraints inside, against the same step written with `jax.jit`,
   `in_shardings`/`out_shardings` of `NamedSharding`s and the arrays passed as PyTrees of arrays only.
 
 Both block on the result every call. Rounds alternate the two and report the median ratio.
@@ -28,6 +28,7 @@ import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
 import equinox as eqx
+from equinox.examples.transformer import ByteTransformer
 from equinox.sharding import fully_sharded, model_shardings, shard_batch, shard_model
 from _timing import alternate, row
 
@@ -53,46 +54,7 @@ def dispatch():
     row("dispatch: MLP forward, sharded (8 devices)", ratio, a, b, target=1.2)
 
 
-WIDTH, HEADS, WINDOW, BATCH = 64, 4, 32, 32
-
-
-class Block(eqx.Module):
-    attention_norm: eqx.nn.LayerNorm
-    attention: eqx.nn.MultiheadAttention
-    mlp_norm: eqx.nn.LayerNorm
-    mlp: eqx.nn.MLP
-
-    def __init__(self, *, key):
-        attention_key, mlp_key = jax.random.split(key)
-        self.attention_norm, self.mlp_norm = eqx.nn.LayerNorm(WIDTH), eqx.nn.LayerNorm(WIDTH)
-        self.attention = eqx.nn.MultiheadAttention(HEADS, WIDTH, key=attention_key)
-        self.mlp = eqx.nn.MLP(WIDTH, WIDTH, 4 * WIDTH, 1, activation=jax.nn.gelu, key=mlp_key)
-
-    def __call__(self, x, mask):
-        h = jax.vmap(self.attention_norm)(x)
-        x = x + self.attention(h, h, h, mask)
-        return x + jax.vmap(self.mlp)(jax.vmap(self.mlp_norm)(x))
-
-
-class ByteTransformer(eqx.Module):
-    embedding: eqx.nn.Embedding
-    blocks: tuple
-    final_norm: eqx.nn.LayerNorm
-    unembedding: eqx.nn.Linear
-
-    def __init__(self, *, key):
-        embedding_key, output_key, *block_keys = jax.random.split(key, 4)
-        self.embedding = eqx.nn.Embedding(256, WIDTH, key=embedding_key)
-        self.blocks = tuple(Block(key=k) for k in block_keys)
-        self.final_norm = eqx.nn.LayerNorm(WIDTH)
-        self.unembedding = eqx.nn.Linear(WIDTH, 256, key=output_key)
-
-    def __call__(self, ids):
-        causal = jnp.tril(jnp.ones((ids.shape[0], ids.shape[0]), bool))
-        x = jax.vmap(self.embedding)(ids)
-        for block in self.blocks:
-            x = block(x, causal)
-        return jax.vmap(self.unembedding)(jax.vmap(self.final_norm)(x))
+WIDTH, HEADS, BLOCKS, WINDOW, BATCH = 64, 4, 2, 32, 32
 
 
 def loss_fn(model, inputs, targets):
@@ -103,7 +65,7 @@ optimiser = optax.adam(1e-3)
 
 
 def step_time():
-    model = shard_model(ByteTransformer(key=jax.random.key(0)), mesh, rules)
+    model = shard_model(ByteTransformer(WIDTH, HEADS, BLOCKS, dropout=0.0, key=jax.random.key(0)), mesh, rules)
     state = optimiser.init(eqx.filter(model, eqx.is_inexact_array))
     ids = np.random.default_rng(0).integers(0, 256, (BATCH, WINDOW + 1)).astype(np.int32)
     inputs, targets = shard_batch((ids[:, :-1], ids[:, 1:]), mesh)
