@@ -265,6 +265,7 @@ class Conv(_ConvBase):
 # %% ../../nbs/14_nn_conv.ipynb #edf1f898
 class Conv1d(Conv):
     """`Conv` over one spatial axis: input `(in_channels, length)`.
+    Called as `Conv.__call__`, one sample at a time.
 
     **Arguments:**
 
@@ -305,6 +306,7 @@ class Conv1d(Conv):
 
 class Conv2d(Conv):
     """`Conv` over two spatial axes: input `(in_channels, height, width)`.
+    Called as `Conv.__call__`, one sample at a time.
 
     **Arguments:**
 
@@ -345,6 +347,7 @@ class Conv2d(Conv):
 
 class Conv3d(Conv):
     """`Conv` over three spatial axes: input `(in_channels, depth, height, width)`.
+    Called as `Conv.__call__`, one sample at a time.
 
     **Arguments:**
 
@@ -510,6 +513,7 @@ class ConvTranspose(_ConvBase):
 # %% ../../nbs/14_nn_conv.ipynb #a3506b27
 class ConvTranspose1d(ConvTranspose):
     """`ConvTranspose` over one spatial axis: input `(in_channels, length)`.
+    Called as `ConvTranspose.__call__`, one sample at a time.
 
     **Arguments:**
 
@@ -553,6 +557,7 @@ class ConvTranspose1d(ConvTranspose):
 
 class ConvTranspose2d(ConvTranspose):
     """`ConvTranspose` over two spatial axes: input `(in_channels, height, width)`.
+    Called as `ConvTranspose.__call__`, one sample at a time.
 
     **Arguments:**
 
@@ -596,6 +601,7 @@ class ConvTranspose2d(ConvTranspose):
 
 class ConvTranspose3d(ConvTranspose):
     """`ConvTranspose` over three spatial axes: input `(in_channels, depth, height, width)`.
+    Called as `ConvTranspose.__call__`, one sample at a time.
 
     **Arguments:**
 

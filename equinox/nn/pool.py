@@ -194,6 +194,8 @@ _POOL_ARGUMENTS = """
       dim (default 0). Each side must be smaller than the window. {padding}
     - `use_ceil`: if `True`, keep the last, partial window of each dim (PyTorch's `ceil_mode`); if `False` (the
       default), keep only whole windows.
+
+    Called as `Pool.__call__`, one sample at a time.
     """
 _MAX_PADDING = "The padding is `-inf`, so it never wins."
 
@@ -421,6 +423,8 @@ _ADAPTIVE_ARGUMENTS = """
     - `target_shape`: the output's spatial shape: a positive int (the same for every spatial dim) or one
       positive int per spatial dim. Bin `i` of a dim of length `L` pooled to `T` covers
       `[floor(i * L / T), ceil((i + 1) * L / T))`, as in PyTorch.
+
+    Called as `AdaptivePool.__call__`, one sample at a time.
     """
 
 
