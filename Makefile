@@ -5,11 +5,11 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-all test-oldest lint demo docs bench clean
+.PHONY: help setup test test-all test-oldest lint demo docs docs-browser bench clean
 
 help:  ## list the targets
 	@echo "Targets (each sets up .venv first when it needs to):"
-	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z][a-zA-Z_-]*:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z][a-zA-Z_-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # pip is quiet here, so say what is happening: the first install downloads JAX, Jupyter and the rest.
 $(STAMP): setup.py settings.ini pyproject.toml
@@ -49,6 +49,15 @@ docs: $(STAMP)  ## build the site into _docs/ and README.md from nbs/index.ipynb
 	$(PYTHON) tools/build_docs.py
 	$(PYTHON) tools/check_docs.py
 
+# Playwright drives the system's Chromium: `apt-get install chromium` on Debian (the check says so when it is missing).
+$(VENV)/.installed-browser: $(STAMP)
+	$(PYTHON) -m pip install --quiet -e ".[dev,orbax,browser]"
+	touch $@
+
+docs-browser: $(VENV)/.installed-browser  ## open the built site in headless Chromium: errors, phone width, links, search; screenshots
+	test -f _docs/index.html || $(MAKE) docs
+	$(PYTHON) tools/check_browser.py
+
 bench: $(STAMP)  ## print the benchmark ratios
 	$(PYTHON) benchmarks/module.py
 	$(PYTHON) benchmarks/dispatch.py
@@ -56,4 +65,4 @@ bench: $(STAMP)  ## print the benchmark ratios
 	$(PYTHON) benchmarks/sharding.py
 
 clean:  ## remove everything generated, .venv and .venv-oldest included (the next target sets up again)
-	rm -rf .venv .venv-oldest _docs _proc nbs/_proc demo_output build dist *.egg-info
+	rm -rf .venv .venv-oldest _docs _screenshots _proc nbs/_proc demo_output build dist *.egg-info

@@ -27,6 +27,8 @@ examples_requirements = cfg.get("examples_requirements", "").split()
 dev_requirements = examples_requirements + cfg.get("dev_requirements", "").split()
 # multi-host checkpoints (the Scaling out chapter); kept out of `dev` so that the oldest-JAX run stays unconstrained
 orbax_requirements = cfg.get("orbax_requirements", "").split()
+# the docs' check in headless Chromium (make docs-browser): Playwright is large, and only that check needs it
+browser_requirements = cfg.get("browser_requirements", "").split()
 
 setuptools.setup(
     name=cfg["lib_name"],
@@ -51,6 +53,11 @@ setuptools.setup(
     package_data={cfg["lib_name"]: ["py.typed"]},  # PEP 561: the package's own annotations are for type checkers
     python_requires=">=" + min_python,
     install_requires=requirements,
-    extras_require={"examples": examples_requirements, "dev": dev_requirements, "orbax": orbax_requirements},
+    extras_require={
+        "examples": examples_requirements,
+        "dev": dev_requirements,
+        "orbax": orbax_requirements,
+        "browser": browser_requirements,
+    },
     zip_safe=False,
 )

@@ -1,6 +1,7 @@
 """Build the documentation site into `_docs/`, and `README.md` from `nbs/index.ipynb`, without Quarto.
 
-1. Execute every notebook (a copy: `nbs/` is never written) with nbconvert, so pages show real outputs and plots.
+1. Execute every notebook (a copy: `nbs/` is never written) with nbconvert, so pages show real outputs and plots;
+   widgets (the examples' progress bars) become static HTML of their last state (`tools/docs_widgets.py`).
 2. Run nbdev's own docs processors on the executed copies: they drop `#| hide` and exported cells, turn the title
    cell into front matter and add an API entry (`show_doc`) for every public name. The entries are rendered by
    `tools/docs_api.py` (signatures as Python reads them, an argument list, a heading that links can target).
@@ -32,6 +33,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import docs_api  # noqa: E402  (tools/ is not a package)
 import docs_site  # noqa: E402
+import docs_widgets  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NBS = ROOT / "nbs"
@@ -68,6 +70,7 @@ def execute(rel: Path, out_dir: str) -> str:
     ExecutePreprocessor(timeout=900, kernel_name="python3").preprocess(
         nb, {"metadata": {"path": str((NBS / rel).parent)}}
     )
+    docs_widgets.freeze(nb, f"nbs/{rel}")
     dst = Path(out_dir) / rel
     dst.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dst)
@@ -226,8 +229,10 @@ def render(processed_dir: Path, pages):
 def finish_pages(rendered: dict):
     """Link every mention of a public name to its entry, fill each page's contents list, write the pages, the
     search records and the search client. `rendered`: page path (as in the sidebar) -> (parsed page, title)."""
+    merged = 0
     for soup, _ in rendered.values():
         docs_site.unique_ids(soup)
+        merged += docs_site.merge_name_sections(soup)
     index = docs_site.build_index({href: soup for href, (soup, _) in rendered.items()})
     records, links = [], 0
     for href, (soup, title) in rendered.items():
@@ -243,7 +248,7 @@ def finish_pages(rendered: dict):
     entries = sum(len(docs_site.api_entries(soup)) for soup, _ in rendered.values())
     print(
         f"  {entries} API entries ({len(index)} spellings of their names), {links} mentions linked to them; "
-        f"{len(records)} search records"
+        f"{len(records)} search records; {merged} sections named like the entry they hold merged into it"
     )
 
 

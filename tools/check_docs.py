@@ -1,6 +1,7 @@
 """Check the built site in `_docs/`: every internal link reaches an existing page and, when it has one, an existing
 `#anchor`; API entries show signatures as Python reads them (`*` kept, `jax.Array`, not `jaxlib._jax.Array`) and
-argument lists; and the offline search finds the `filter_jit` entry.
+argument lists; the offline search finds the `filter_jit` entry; and widgets (the examples' progress bars) are drawn,
+finished, rather than left as references to a kernel that is gone.
 
 Only the standard library's html.parser reads the pages, so this checks the HTML a browser gets, independently of
 the code that wrote it. The search check runs the site's own client (`search.js`) under node when node is
@@ -11,6 +12,7 @@ Run after `tools/build_docs.py`: python tools/check_docs.py [--docs DIR]. Exits 
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -83,7 +85,7 @@ EXPECTED_ENTRIES = [
     ("nn_attention.html", "MultiheadAttention", "    dtype: Any = None,\n    *,\n    key: jax.Array,\n", True),
 ]
 # Private module paths that must not show in any signature.
-UNREADABLE = ("jaxlib.", "jax._src.", "<function ", " at 0x")
+UNREADABLE = ("jaxlib.", "jax._src.", "<function ", " at 0x", "__main__.")
 
 
 def check_entries(docs: Path):
@@ -188,6 +190,29 @@ def check_search(docs: Path):
     return problems, "search.js under node"
 
 
+# Pages that train with a progress bar, which the build draws at its last state (tools/docs_widgets.py).
+PROGRESS_PAGES = tuple(
+    f"examples/{name}.html"
+    for name in ("train_mlp", "frozen_layer", "train_rnn", "cnn_digits", "transformer_bytes", "batchnorm_resnet")
+)
+
+
+def check_widgets(docs: Path):
+    """Problems with widgets: a page still holding a widget reference (it would show the widget's text form, a bar
+    at 0%), or a training example whose progress bar is not drawn finished."""
+    problems = []
+    for path in sorted(docs.rglob("*.html")):
+        if "application/vnd.jupyter.widget-view+json" in path.read_text(encoding="utf-8"):
+            problems.append(f"{path.relative_to(docs).as_posix()}: a widget output was not drawn")
+    for page in PROGRESS_PAGES:
+        bars = re.findall(r'<progress[^>]*max="([^"]+)" value="([^"]+)"', (docs / page).read_text(encoding="utf-8"))
+        if not bars:
+            problems.append(f"{page}: no progress bar")
+        elif any(high != value for high, value in bars):
+            problems.append(f"{page}: a progress bar is drawn unfinished ({bars})")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=Path, default=ROOT / "_docs", help="the built site (default _docs/)")
@@ -198,13 +223,15 @@ def main():
     link_problems, pages, checked = check_links(args.docs)
     entry_problems, entries = check_entries(args.docs)
     search_problems, how = check_search(args.docs)
-    for problem in link_problems + entry_problems + search_problems:
+    widget_problems = check_widgets(args.docs)
+    for problem in link_problems + entry_problems + search_problems + widget_problems:
         print(f"check_docs: {problem}")
     print(
         f"check_docs: {pages} pages, {checked} internal links, {len(link_problems)} broken; {entries} API entries, "
-        f"{len(entry_problems)} problems; search ({how}): {len(search_problems)} problems"
+        f"{len(entry_problems)} problems; search ({how}): {len(search_problems)} problems; widgets: "
+        f"{len(widget_problems)} problems"
     )
-    return 1 if link_problems or entry_problems or search_problems else 0
+    return 1 if link_problems or entry_problems or search_problems or widget_problems else 0
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ _TYPE_NAMES = [
     (re.compile(r"\b(?:typing|collections\.abc|types)\.(\w+)"), r"\1"),
     (re.compile(r"\bnumpy\."), "np."),
     (re.compile(r"\bequinox(?:\.\w+)*\.(\w+)\b"), r"\1"),
+    # nbdev runs a notebook's exported cells in `__main__`: a class of the chapter itself reads as its name
+    (re.compile(r"(?<![\w.])__main__\."), ""),
 ]
 
 
@@ -194,6 +196,8 @@ class ApiEntry:
             else:
                 prefix = "def " if callable(sym) else ""
             short_name = self.name.rpartition(".")[2] if prefix.endswith("def ") else self.name
+            if prefix == "class ":  # a class's signature is its __init__'s, whose `-> None` says nothing here
+                sig = sig.replace(return_annotation=inspect.Signature.empty)
             parts.append(f"```python\n{signature_text(short_name, sig, prefix)}\n```")
         if doc:
             parts.append(doc)

@@ -55,6 +55,36 @@ def unique_ids(soup) -> int:
     return renamed
 
 
+def merge_name_sections(soup) -> int:
+    """A section titled with a name and holding straight away that name's API entry (`## `jitf`` over the entry
+    `jitf`) would show the name twice, in the page and in its contents list. The entry takes the section's place
+    and level; the section's id stays on an empty anchor, so that a link to the section still lands there. Returns
+    the number of sections merged."""
+    merged = 0
+    for section in content(soup).find_all(["h2", "h3"]):
+        if "eqx-api" in (section.get("class") or []) or not section.get("id"):
+            continue
+        entry = section.find_next(HEADINGS)
+        if entry is None or "eqx-api" not in (entry.get("class") or []):
+            continue
+        if heading_text(entry) != heading_text(section) or int(entry.name[1]) <= int(section.name[1]):
+            continue
+        between = []
+        for node in section.next_elements:
+            if node is entry:
+                break
+            if isinstance(node, NavigableString) and node.strip() and not any(p is section for p in node.parents):
+                between.append(node)
+        if between:
+            continue  # the section says something before the entry: keep both
+        anchor = soup.new_tag("a", attrs={"id": section["id"], "class": "eqx-section-anchor"})
+        entry.insert_before(anchor)
+        entry.name = section.name
+        section.decompose()
+        merged += 1
+    return merged
+
+
 def api_entries(soup):
     "(anchor, public path) for every API entry on a page."
     return [
@@ -120,7 +150,15 @@ def add_contents(soup) -> int:
     toc = soup.find(id="eqx-toc")
     if toc is None:
         return 0
-    headings = [h for h in content(soup).find_all(["h2", "h3"]) if h.get("id")]
+    headings, section = [], None
+    for heading in content(soup).find_all(["h2", "h3"]):
+        if not heading.get("id"):
+            continue
+        # The entry of the name its section is titled with: the section's line in the list already leads there.
+        if heading.name == "h3" and section is not None and heading_text(heading) == heading_text(section):
+            continue
+        section = heading if heading.name == "h2" else section
+        headings.append(heading)
     if len(headings) < 2:
         toc.decompose()
         return 0
@@ -177,8 +215,12 @@ def search_records(soup, page: str, title: str) -> list:
                     "api": "eqx-api" in (node.get("class") or []),
                 }
             )
+        elif getattr(node, "name", None) == "pre" and not _skipped(node):
+            # A signature or a code block reads as one piece: `filter_jit(fun: Callable, *, ...)`, not its tokens
+            # spaced apart.
+            records[-1]["text"].append(node.get_text())
         elif isinstance(node, NavigableString) and node.strip() and not node.find_parent(HEADINGS):
-            if not _skipped(node):
+            if not node.find_parent("pre") and not _skipped(node):
                 records[-1]["text"].append(node.strip())
     for record in records:
         record["text"] = re.sub(r"\s+", " ", " ".join(record["text"])).strip()
