@@ -6,6 +6,7 @@ opened at a desktop width and at a phone width, and it fails on:
 - a script error, or a message the page logs as an error;
 - a request that fails, or that leaves localhost (the site must work offline);
 - a page whose tab title is not its own, or that has no viewport tag;
+- a page whose own link in the sidebar is not on screen when it opens (the list of pages scrolls);
 - at phone width, a page wider than the screen (wide code and tables must scroll inside themselves);
 - a link in the page as the browser built it that leads to no page of the site, or to no anchor on it;
 - the search: typing `filter_jit` in the search box of the index must list its API entry first, and Enter must
@@ -79,6 +80,19 @@ INSPECT = """() => ({
     ids: Array.from(document.querySelectorAll('[id]'), e => e.id)
         .concat(Array.from(document.querySelectorAll('a[name]'), e => e.name)),
     links: Array.from(document.querySelectorAll('a[href]'), a => a.href),
+    // The current page's link in the sidebar: on screen, and not scrolled out of the list that holds it.
+    current: (() => {
+        const link = document.querySelector('.eqx-sidebar a.eqx-current');
+        if (!link) return 'missing';
+        const r = link.getBoundingClientRect();
+        if (r.top < -1 || r.bottom > window.innerHeight + 1) return 'off screen';
+        for (let box = link.parentElement; box && box !== document.body; box = box.parentElement) {
+            const b = box.getBoundingClientRect();
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(box).overflowY) && (r.top < b.top - 1 || r.bottom > b.bottom + 1))
+                return 'scrolled out of its list';
+        }
+        return '';
+    })(),
     // What sticks out of the screen without a scrolling box around it: the cause of a page too wide.
     wide: Array.from(document.querySelectorAll('body *'))
         .filter(e => {
@@ -143,6 +157,8 @@ def check_page(visit: Visit, page: str, width: str, anchors: dict, links: list):
         visit.problem(f"tab title {seen['title']!r}, expected {expected!r}")
     if not seen["viewport"]:
         visit.problem("no <meta name=viewport>")
+    if seen["current"]:
+        visit.problem(f"the sidebar's link to this page is {seen['current']}")
     if width == "phone" and seen["width"] > seen["screen"] + 1:
         visit.problem(
             f"{seen['width']}px wide on a {seen['screen']}px screen (first wide elements: {', '.join(seen['wide'])})"
