@@ -229,10 +229,8 @@ def render(processed_dir: Path, pages):
 def finish_pages(rendered: dict):
     """Link every mention of a public name to its entry, fill each page's contents list, write the pages, the
     search records and the search client. `rendered`: page path (as in the sidebar) -> (parsed page, title)."""
-    merged = 0
     for soup, _ in rendered.values():
         docs_site.unique_ids(soup)
-        merged += docs_site.merge_name_sections(soup)
     index = docs_site.build_index({href: soup for href, (soup, _) in rendered.items()})
     records, links = [], 0
     for href, (soup, title) in rendered.items():
@@ -248,7 +246,7 @@ def finish_pages(rendered: dict):
     entries = sum(len(docs_site.api_entries(soup)) for soup, _ in rendered.values())
     print(
         f"  {entries} API entries ({len(index)} spellings of their names), {links} mentions linked to them; "
-        f"{len(records)} search records; {merged} sections named like the entry they hold merged into it"
+        f"{len(records)} search records"
     )
 
 

@@ -55,36 +55,6 @@ def unique_ids(soup) -> int:
     return renamed
 
 
-def merge_name_sections(soup) -> int:
-    """A section titled with a name and holding straight away that name's API entry (`## `jitf`` over the entry
-    `jitf`) would show the name twice, in the page and in its contents list. The entry takes the section's place
-    and level; the section's id stays on an empty anchor, so that a link to the section still lands there. Returns
-    the number of sections merged."""
-    merged = 0
-    for section in content(soup).find_all(["h2", "h3"]):
-        if "eqx-api" in (section.get("class") or []) or not section.get("id"):
-            continue
-        entry = section.find_next(HEADINGS)
-        if entry is None or "eqx-api" not in (entry.get("class") or []):
-            continue
-        if heading_text(entry) != heading_text(section) or int(entry.name[1]) <= int(section.name[1]):
-            continue
-        between = []
-        for node in section.next_elements:
-            if node is entry:
-                break
-            if isinstance(node, NavigableString) and node.strip() and not any(p is section for p in node.parents):
-                between.append(node)
-        if between:
-            continue  # the section says something before the entry: keep both
-        anchor = soup.new_tag("a", attrs={"id": section["id"], "class": "eqx-section-anchor"})
-        entry.insert_before(anchor)
-        entry.name = section.name
-        section.decompose()
-        merged += 1
-    return merged
-
-
 def api_entries(soup):
     "(anchor, public path) for every API entry on a page."
     return [
