@@ -175,6 +175,10 @@ def check_search(docs: Path):
     for field in ("title", "section", "url", "text"):
         if any(field not in record for record in records):
             problems.append(f"search.json: a record has no {field!r}")
+    # A section may hold only code or hidden cells, but most hold prose: if most have no text, prose is not indexed.
+    empty = [record["url"] for record in records if not record["text"]]
+    if len(empty) > len(records) // 10:
+        problems.append(f"search.json: {len(empty)} of {len(records)} records have no text (e.g. {empty[:3]})")
     for query, expected in EXPECTED_SEARCHES.items():
         if not any(record["url"] == expected for record in records):
             problems.append(f"search.json has no record for {expected} (the entry {query!r} should find)")

@@ -157,7 +157,7 @@ def _skipped(node) -> bool:
     for parent in node.parents:
         classes = parent.get("class") or []
         if (
-            "jp-InputArea" in classes
+            "jp-InputArea-editor" in classes  # a code cell's source (a Markdown cell renders in jp-InputArea too)
             or "anchor-link" in classes
             or parent.name in ("script", "style", "footer")
             or parent.get("data-mime-type")
